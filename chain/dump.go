@@ -1,0 +1,77 @@
+package chain
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// WriteDump streams versions as one JSON object mapping each file name to
+// the file's content as a string, in chain order, reading one file at a
+// time so that a long history never sits in memory.
+func (s *Store) WriteDump(w io.Writer, vs []Version) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteByte('{')
+	for i, v := range vs {
+		data, err := s.ReadFile(v)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", v.Name, err)
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		writeString(bw, v.Name)
+		bw.WriteByte(':')
+		writeString(bw, string(data))
+	}
+	bw.WriteByte('}')
+	return bw.Flush()
+}
+
+func writeString(w io.Writer, s string) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s) // a string always encodes
+	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// ReadDump decodes a dump, handing each entry to fn in the order the server
+// sent them. It reads entry by entry, so the caller bounds memory by
+// bounding r.
+func ReadDump(r io.Reader, fn func(name string, data []byte) error) error {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("dump is not a JSON object: %v", errOr(err, t))
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("read dump: %w", err)
+		}
+		name, _ := t.(string)
+		var content string
+		if err := dec.Decode(&content); err != nil {
+			return fmt.Errorf("read dump entry %q: content is not a string: %w", name, err)
+		}
+		if err := fn(name, []byte(content)); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("read dump: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("read dump: unexpected data after the object")
+	}
+	return nil
+}
+
+func errOr(err error, t json.Token) any {
+	if err != nil {
+		return err
+	}
+	return t
+}

@@ -1,0 +1,197 @@
+package chain
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/xecut/resident/atomicfile"
+	"github.com/xecut/resident/model"
+)
+
+// LockFile is the name of the lock that keeps a second server off a folder.
+const LockFile = ".resident.lock"
+
+var (
+	// ErrLocked means another process holds the data folder.
+	ErrLocked = errors.New("another resident serve holds this data folder")
+	// ErrPrecondition means the head moved on since the writer loaded it.
+	ErrPrecondition = errors.New("the data changed since it was loaded")
+	// ErrUnknownVersion means a hash that names no version of the chain.
+	ErrUnknownVersion = errors.New("no such version in the chain")
+)
+
+// Head is the newest version, or the stub while there is none.
+type Head struct {
+	SHA256 string
+	Bytes  []byte
+	Doc    *model.Document
+	// Invalid is set when the stored head breaks a rule of the model
+	// (written before the rule existed); it is still served.
+	Invalid error
+}
+
+// Store is a chain of versions in a folder, held by one process. Reads run
+// concurrently; writes are serialized.
+type Store struct {
+	dir  string
+	lock *flock.Flock
+	now  func() time.Time
+
+	writeMu sync.Mutex // held for a whole Commit
+
+	mu       sync.RWMutex // guards what follows
+	versions []Version
+	index    map[string]int
+	head     Head
+}
+
+// Open locks dir (creating it if needed), verifies the chain in it and loads
+// the head. now is the clock new versions are stamped with.
+func Open(dir string, now func() time.Time) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	lock := flock.New(filepath.Join(dir, LockFile))
+	ok, err := lock.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", lock.Path(), err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+	}
+	s := &Store{dir: dir, lock: lock, now: now}
+	if err := s.load(); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) load() error {
+	vs, err := LoadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	s.versions = vs
+	s.index = make(map[string]int, len(vs))
+	for i, v := range vs {
+		s.index[v.SHA256] = i
+	}
+	if len(vs) == 0 {
+		s.head = stubHead()
+		return nil
+	}
+	last := vs[len(vs)-1]
+	data, err := os.ReadFile(filepath.Join(s.dir, last.Name))
+	if err != nil {
+		return fmt.Errorf("read head: %w", err)
+	}
+	doc, perr := model.Parse(data)
+	if doc == nil {
+		return &Problem{File: last.Name, Kind: KindUnreadable, Detail: perr.Error()}
+	}
+	s.head = Head{SHA256: last.SHA256, Bytes: data, Doc: doc, Invalid: perr}
+	return nil
+}
+
+func stubHead() Head {
+	return Head{SHA256: ZeroHash, Bytes: Stub,
+		Doc: &model.Document{Meta: model.Meta{LastSHA256: ZeroHash}, Accounts: []model.Account{}}}
+}
+
+// Close releases the folder.
+func (s *Store) Close() error {
+	return s.lock.Unlock()
+}
+
+// Dir is the data folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Head returns the newest version. Its fields must not be modified.
+func (s *Store) Head() Head {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.head
+}
+
+// Versions returns the versions after since in chain order, or all of them
+// when since is empty or ZeroHash.
+func (s *Store) Versions(since string) ([]Version, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	// Versions are only ever appended, so this slice of the current backing
+	// array stays valid after the lock is released.
+	all := s.versions[:len(s.versions):len(s.versions)]
+	if since == "" || since == ZeroHash {
+		return all, nil
+	}
+	i, ok := s.index[since]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", short(since), ErrUnknownVersion)
+	}
+	return all[i+1:], nil
+}
+
+// ReadFile returns the bytes of a version of this store.
+func (s *Store) ReadFile(v Version) ([]byte, error) {
+	return os.ReadFile(filepath.Join(s.dir, v.Name))
+}
+
+// Commit writes a new version. update gets the current head and returns the
+// accounts of the next version; when they equal the head's, nothing is
+// written and changed is false. ifMatch, when not empty, must be the head's
+// hash or Commit fails with ErrPrecondition. A failed write leaves the head
+// as it was.
+func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error)) (v Version, changed bool, err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	head := s.Head()
+	if ifMatch != "" && ifMatch != head.SHA256 {
+		return Version{}, false, ErrPrecondition
+	}
+	accounts, err := update(head)
+	if err != nil {
+		return Version{}, false, err
+	}
+	if model.EqualAccounts(head.Doc.Accounts, accounts) {
+		return s.headVersion(), false, nil
+	}
+	t := s.now().Unix()
+	if t <= head.Doc.Meta.Unixtime {
+		t = head.Doc.Meta.Unixtime + 1
+	}
+	doc := model.Document{Meta: model.Meta{Unixtime: t, LastSHA256: head.SHA256}, Accounts: accounts}
+	data := model.Marshal(doc)
+	sum := Sum(data)
+	v = Version{Name: FileName(t, sum), Unixtime: t, SHA256: sum, Last: head.SHA256, Size: int64(len(data))}
+	path := filepath.Join(s.dir, v.Name)
+	if written, err := atomicfile.WriteFile(path, data, atomicfile.Options{ExpectAbsent: true}); err != nil {
+		if written {
+			// The rename happened but could not be made durable: take it
+			// back so that disk and memory agree on the head.
+			os.Remove(path)
+		}
+		return Version{}, false, fmt.Errorf("store version: %w", err)
+	}
+	s.mu.Lock()
+	s.versions = append(s.versions, v)
+	s.index[sum] = len(s.versions) - 1
+	s.head = Head{SHA256: sum, Bytes: data, Doc: &doc}
+	s.mu.Unlock()
+	return v, true, nil
+}
+
+func (s *Store) headVersion() Version {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.versions) == 0 {
+		return Version{SHA256: ZeroHash, Last: ZeroHash}
+	}
+	return s.versions[len(s.versions)-1]
+}

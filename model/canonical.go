@@ -1,0 +1,82 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// Marshal returns the canonical bytes of doc: compact JSON, fields in the
+// order of the types, UTF-8 without HTML escaping, null for an absent
+// telegram or otp_prefix and [] for every empty list. The same document
+// always gives the same bytes, so its hash names it.
+func Marshal(doc Document) []byte {
+	doc.Accounts = normalize(doc.Accounts)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		// Every field is a plain string, bool, int or a number that the
+		// decoder accepted: encoding cannot fail for a parsed document.
+		panic("model: marshal: " + err.Error())
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// EqualAccounts tells whether two account lists serialize to the same bytes.
+func EqualAccounts(a, b []Account) bool {
+	return bytes.Equal(Marshal(Document{Accounts: a}), Marshal(Document{Accounts: b}))
+}
+
+func normalize(accounts []Account) []Account {
+	out := make([]Account, len(accounts))
+	for i, a := range accounts {
+		a.VPN = nonNil(a.VPN)
+		a.SSHKeys = nonNil(a.SSHKeys)
+		a.FeePayments = nonNil(a.FeePayments)
+		out[i] = a
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// Changes names the accounts that differ between two versions.
+type Changes struct {
+	Added, Removed, Changed []string
+}
+
+// Empty tells whether no account differs.
+func (c Changes) Empty() bool {
+	return len(c.Added)+len(c.Removed)+len(c.Changed) == 0
+}
+
+// Diff compares two account lists by username, in the order of the lists.
+func Diff(old, new []Account) Changes {
+	before := make(map[string]Account, len(old))
+	for _, a := range old {
+		before[a.Username] = a
+	}
+	var c Changes
+	after := make(map[string]bool, len(new))
+	for _, a := range new {
+		after[a.Username] = true
+		prev, ok := before[a.Username]
+		switch {
+		case !ok:
+			c.Added = append(c.Added, a.Username)
+		case !EqualAccounts([]Account{prev}, []Account{a}):
+			c.Changed = append(c.Changed, a.Username)
+		}
+	}
+	for _, a := range old {
+		if !after[a.Username] {
+			c.Removed = append(c.Removed, a.Username)
+		}
+	}
+	return c
+}
