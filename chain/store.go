@@ -105,8 +105,10 @@ func stubHead() Head {
 		Doc: &model.Document{Meta: model.Meta{LastSHA256: ZeroHash}, Accounts: []model.Account{}}}
 }
 
-// Close releases the folder.
+// Close releases the folder, after the write in flight, if any, is done.
 func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	return s.lock.Unlock()
 }
 

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/xecut/resident/model"
+)
+
+// renderVPN writes a WireGuard [Peer] block for every VPN entry of every
+// account, in the order of the accounts, separated by blank lines. Each
+// block opens with a comment naming the peer's config file,
+// wg-<name>-resident-vpn-<id>.conf for residents and wg-<name>-vpn-<id>.conf
+// for the others, where id is the account's Telegram username or else its
+// username, reduced to a safe file name. Entries the validator flagged are
+// left out, so nothing from the data can start a line of its own.
+func renderVPN(name string, accounts []model.Account, bad flawedSet) string {
+	var blocks []string
+	for i, a := range accounts {
+		kind := "vpn"
+		if a.Resident {
+			kind = "resident-vpn"
+		}
+		file := "wg-" + safeIdent(name) + "-" + kind + "-" + safeIdent(a.Name()) + ".conf"
+		for j, v := range a.VPN {
+			if bad.has(model.Path{"accounts", i, "vpn", j}) || !printable(v.IP, v.WGPublicKey) {
+				continue
+			}
+			blocks = append(blocks, "# "+file+"\n[Peer]\nPublicKey = "+v.WGPublicKey+
+				"\nAllowedIPs = "+v.IP+"/32\n")
+		}
+	}
+	return strings.Join(blocks, "\n")
+}
+
+// otpIndent is how deep the fragment sits in the Home Assistant automation
+// it is pasted into.
+const otpIndent = "      "
+
+// renderOTPMap writes the door's uid_map, from OTP prefix to Telegram
+// username, for every account that has both, indented by six spaces.
+// Keys and values are always single-quoted, so that YAML reads each one as
+// the string it is, be it 123, true, null or 0x1F.
+func renderOTPMap(accounts []model.Account, bad flawedSet) string {
+	var b strings.Builder
+	b.WriteString(otpIndent + "uid_map:")
+	n := 0
+	for i, a := range accounts {
+		if a.OTPPrefix == nil || a.Telegram == nil {
+			continue
+		}
+		if bad.has(model.Path{"accounts", i, "otp_prefix"}) ||
+			bad.has(model.Path{"accounts", i, "telegram"}) ||
+			!printable(*a.OTPPrefix, *a.Telegram) {
+			continue
+		}
+		b.WriteString("\n" + otpIndent + "  " + quote(*a.OTPPrefix) + ": " + quote(*a.Telegram))
+		n++
+	}
+	if n == 0 {
+		b.WriteString(" {}")
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func quote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// printable tells whether every value is free of line breaks, control
+// and other invisible characters.
+func printable(values ...string) bool {
+	for _, s := range values {
+		if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// safeIdent reduces s to letters, digits, '_', '.' and '-', each run of
+// anything else becoming one '_', so that it is safe in a file name.
+func safeIdent(s string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range s {
+		ok := r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_.-", r))
+		switch {
+		case ok:
+			b.WriteRune(r)
+			under = false
+		case !under:
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	out := strings.TrimLeft(b.String(), ".-")
+	if strings.Trim(out, "_.-") == "" {
+		return "account"
+	}
+	return out
+}

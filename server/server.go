@@ -1,0 +1,113 @@
+// Package server is resident's HTTP API: the account document and its
+// history behind three bearer keys, the exports the consumers read, the
+// embedded web page, and the API's own OpenAPI description with Swagger UI.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/ui"
+)
+
+// Keys are the three bearer keys, one per role.
+type Keys struct{ Read, Write, Election string }
+
+// Options configure the handler that New builds.
+type Options struct {
+	Store *chain.Store
+	Keys  Keys
+	// Name is the hackspace's name, used in the file names of /export/vpn.
+	Name string
+	// MaxBody is the largest request body accepted, in bytes.
+	MaxBody int64
+	Logger  *slog.Logger
+}
+
+// DefaultMaxBody is the body limit used when Options.MaxBody is not set.
+const DefaultMaxBody = 8 << 20
+
+// DefaultName is the hackspace name used when Options.Name is empty.
+const DefaultName = "xecut"
+
+type server struct {
+	store   *chain.Store
+	auth    authenticator
+	name    string
+	maxBody int64
+	log     *slog.Logger
+	spec    []byte
+}
+
+// New returns the handler serving every route of the API.
+func New(opts Options) http.Handler {
+	s := &server{
+		store:   opts.Store,
+		auth:    newAuthenticator(opts.Keys),
+		name:    opts.Name,
+		maxBody: opts.MaxBody,
+		log:     opts.Logger,
+		spec:    openAPISpec(),
+	}
+	if s.name == "" {
+		s.name = DefaultName
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s.routes()
+}
+
+func (s *server) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false
+	r.Use(s.logRequests, s.recover, securityHeaders)
+	r.NoRoute(func(c *gin.Context) { detail(c, http.StatusNotFound, "not found") })
+	r.NoMethod(func(c *gin.Context) {
+		detail(c, http.StatusMethodNotAllowed, "method not allowed")
+	})
+
+	r.GET("/", servePage)
+	r.GET("/healthz", s.healthz)
+	r.GET("/openapi.json", s.openAPI)
+	s.docsRoutes(r)
+
+	anyRole := s.authenticate(roleRead, roleWrite, roleElection)
+	readers := s.authenticate(roleRead, roleWrite)
+	r.GET("/accounts", anyRole, s.getAccounts)
+	r.POST("/accounts", s.authenticate(roleWrite, roleElection), s.postAccounts)
+	r.GET("/me", anyRole, s.me)
+	r.GET("/dump", readers, s.dump)
+	r.GET("/export/vpn", readers, s.exportVPN)
+	r.GET("/export/otp-map", readers, s.exportOTPMap)
+	return r
+}
+
+func servePage(c *gin.Context) {
+	c.Header("Content-Security-Policy", ui.CSP)
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", ui.Page())
+}
+
+func (s *server) healthz(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/json", []byte(`{"ok":true}`))
+}
+
+// securityHeaders are sent with every answer: nothing here is meant to be
+// sniffed as another type, framed, or to leak its address elsewhere.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
