@@ -18,6 +18,7 @@ func main() {
 		Commands: []*cli.Command{
 			serveCommand(),
 			healthcheckCommand(),
+			pollCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -1,0 +1,183 @@
+package poll
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Limits on what a server may send. A hostile or broken server must not be
+// able to fill the memory or the disk of a consumer.
+//
+// A version of 2,000 accounts is about 1 MB (an account with a VPN peer, a
+// few fee payments and an SSH key is about 500 bytes), so MaxVersionBytes
+// leaves a factor of 30. A dump of 10,000 such versions is about 10 GB, and
+// JSON string escaping of the quotes adds about a fifth: MaxDumpBytes
+// leaves room for that. The dump is streamed entry by entry and only new
+// versions are kept, on disk, so memory stays bounded by the entry limit.
+// The check_timeout bounds the time: a first sync of a very long history
+// needs a longer one.
+const (
+	MaxVersionBytes = 32 << 20
+	MaxDumpBytes    = 16 << 30
+	// maxEntryBytes bounds the encoded text of one dump entry, whose
+	// escapes can make it several times longer than the version.
+	maxEntryBytes = 4 * MaxVersionBytes
+)
+
+// errTooLarge is what a reader over its limit returns.
+var errTooLarge = errors.New("response too large")
+
+// errSinceUnknown means the server does not know the version we asked
+// for with ?since=.
+var errSinceUnknown = errors.New("the server does not know the local head")
+
+// client talks to the resident service.
+type client struct {
+	base string // without a trailing /accounts
+	key  string
+	http *http.Client
+}
+
+// baseURL accepts the service's base URL or its /accounts URL.
+func baseURL(s string) string {
+	s = strings.TrimRight(s, "/")
+	s = strings.TrimSuffix(s, "/accounts")
+	return strings.TrimRight(s, "/")
+}
+
+func (c *client) get(ctx context.Context, path string, header http.Header) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", path, err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	req.Header.Set("User-Agent", "resident-poll")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", path, err)
+	}
+	return resp, nil
+}
+
+// accounts fetches the head. It returns nil bytes for 304 Not Modified.
+func (c *client) accounts(ctx context.Context, etag string) ([]byte, error) {
+	h := http.Header{}
+	if etag != "" {
+		h.Set("If-None-Match", `"`+etag+`"`)
+	}
+	resp, err := c.get(ctx, "/accounts", h)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusNotModified:
+		return nil, nil
+	case http.StatusOK:
+	default:
+		return nil, statusError("/accounts", resp)
+	}
+	body, err := readLimited(resp.Body, MaxVersionBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read /accounts: %w", err)
+	}
+	return body, nil
+}
+
+// dump opens /dump, with ?since= when since is set. The caller closes the
+// body, which is limited to MaxDumpBytes.
+func (c *client) dump(ctx context.Context, since string) (io.ReadCloser, error) {
+	path := "/dump"
+	if since != "" {
+		path += "?since=" + url.QueryEscape(since)
+	}
+	resp, err := c.get(ctx, path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotFound && since != "" {
+		resp.Body.Close()
+		return nil, errSinceUnknown
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		return nil, statusError("/dump", resp)
+	}
+	return readCloser{&limitReader{r: resp.Body, n: MaxDumpBytes}, resp.Body}, nil
+}
+
+func statusError(path string, resp *http.Response) error {
+	return fmt.Errorf("GET %s: server answered %s", path, resp.Status)
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(&limitReader{r: r, n: limit})
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// limitReader fails with errTooLarge, rather than stopping quietly as
+// io.LimitReader does, so that a cut body is never taken for a whole one.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		// Probe: a body that ends exactly at the limit is fine.
+		var b [1]byte
+		n, err := l.r.Read(b[:])
+		if n > 0 {
+			return 0, errTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+// window bounds the bytes read between two calls of reset: the dump
+// decoder holds a whole entry in memory, so one entry must not be huge.
+type window struct {
+	r     io.Reader
+	left  int64
+	limit int64
+}
+
+func newWindow(r io.Reader, limit int64) *window {
+	return &window{r: r, left: limit, limit: limit}
+}
+
+func (w *window) reset() { w.left = w.limit }
+
+func (w *window) Read(p []byte) (int, error) {
+	if w.left <= 0 {
+		return 0, fmt.Errorf("a dump entry is over %d bytes: %w", w.limit, errTooLarge)
+	}
+	if int64(len(p)) > w.left {
+		p = p[:w.left]
+	}
+	n, err := w.r.Read(p)
+	w.left -= int64(n)
+	return n, err
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
