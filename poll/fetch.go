@@ -29,6 +29,9 @@ const (
 	maxEntryBytes = 4 * MaxVersionBytes
 )
 
+// limits are the bounds in force; tests lower them.
+var limits = struct{ version, dump, entry int64 }{MaxVersionBytes, MaxDumpBytes, maxEntryBytes}
+
 // errTooLarge is what a reader over its limit returns.
 var errTooLarge = errors.New("response too large")
 
@@ -85,7 +88,7 @@ func (c *client) accounts(ctx context.Context, etag string) ([]byte, error) {
 	default:
 		return nil, statusError("/accounts", resp)
 	}
-	body, err := readLimited(resp.Body, MaxVersionBytes)
+	body, err := readLimited(resp.Body, limits.version)
 	if err != nil {
 		return nil, fmt.Errorf("read /accounts: %w", err)
 	}
@@ -111,7 +114,7 @@ func (c *client) dump(ctx context.Context, since string) (io.ReadCloser, error) 
 		defer resp.Body.Close()
 		return nil, statusError("/dump", resp)
 	}
-	return readCloser{&limitReader{r: resp.Body, n: MaxDumpBytes}, resp.Body}, nil
+	return readCloser{&limitReader{r: resp.Body, n: limits.dump}, resp.Body}, nil
 }
 
 func statusError(path string, resp *http.Response) error {

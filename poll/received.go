@@ -29,11 +29,11 @@ type received struct {
 // ones not stored here yet. A version that does not match its name is a
 // problem; a transport failure or an over-large answer is the error.
 func (r *received) read(rd io.Reader) error {
-	w := newWindow(rd, maxEntryBytes)
+	w := newWindow(rd, limits.entry)
 	err := chain.ReadDump(w, func(name string, data []byte) error {
 		w.reset()
-		if len(data) > MaxVersionBytes {
-			return fmt.Errorf("%s is over %d bytes: %w", name, MaxVersionBytes, errTooLarge)
+		if int64(len(data)) > limits.version {
+			return fmt.Errorf("%s is over %d bytes: %w", name, limits.version, errTooLarge)
 		}
 		v, err := chain.ReadVersion(name, data)
 		if err != nil {
