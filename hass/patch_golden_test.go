@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"gopkg.in/yaml.v3"
 )
 
@@ -117,8 +117,8 @@ func crlf(b []byte) []byte {
 }
 
 var (
-	newKeyLine   = regexp.MustCompile(`^ *uid_map:( \{\})?\r?$`)
-	newEntryLine = regexp.MustCompile(`^ *'(?:[^']|'')*': '(?:[^']|'')*'\r?$`)
+	newKeyLine   = regexp.MustCompile(`^ *uid_map:( \{\})?$`)
+	newEntryLine = regexp.MustCompile(`^ *'(?:[^']|'')*': '(?:[^']|'')*'$`)
 )
 
 // assertOnlyUIDMapChanged checks, without trusting Patch's own idea of the
@@ -127,11 +127,41 @@ var (
 // that both files decode to the same data once uid_map is set to m.
 func assertOnlyUIDMapChanged(tb testing.TB, in, out []byte, m []Pair) {
 	tb.Helper()
+	assertLinesOnlyInBlock(tb, in, out)
+	want, got := decodeAll(tb, in), decodeAll(tb, out)
+	setUIDMap(want, m)
+	if diff := cmp.Diff(want, got, cmpopts.EquateNaNs()); diff != "" {
+		tb.Errorf("decoded file changed outside uid_map (-want +got):\n%s", diff)
+	}
+}
+
+// yamlBreak is every line break of YAML, so that lines are counted the way
+// the parser counts them.
+var yamlBreak = regexp.MustCompile(`\r\n|\r|\n|\x{85}|\x{2028}|\x{2029}`)
+
+func yamlLines(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		loc := yamlBreak.FindStringIndex(s)
+		if loc == nil {
+			return append(out, s)
+		}
+		out = append(out, s[:loc[1]])
+		s = s[loc[1]:]
+	}
+	return out
+}
+
+// assertLinesOnlyInBlock checks that the lines before the uid_map key and
+// after the changed run are as they were, and that every changed line of
+// out is the uid_map key or a quoted entry.
+func assertLinesOnlyInBlock(tb testing.TB, in, out []byte) {
+	tb.Helper()
 	a, err := Inspect(in, alias)
 	if err != nil {
 		tb.Fatalf("Inspect(in): %v", err)
 	}
-	inL, outL := strings.SplitAfter(string(in), "\n"), strings.SplitAfter(string(out), "\n")
+	inL, outL := yamlLines(string(in)), yamlLines(string(out))
 	p := 0
 	for p < len(inL) && p < len(outL) && inL[p] == outL[p] {
 		p++
@@ -144,14 +174,10 @@ func assertOnlyUIDMapChanged(tb testing.TB, in, out []byte, m []Pair) {
 		tb.Errorf("line %d changed, before uid_map at line %d: %q -> %q", p+1, a.MapLine, inL[p], outL[p])
 	}
 	for _, l := range outL[p : len(outL)-s] {
-		if l = strings.TrimSuffix(l, "\n"); !newKeyLine.MatchString(l) && !newEntryLine.MatchString(l) {
+		l = yamlBreak.ReplaceAllString(l, "")
+		if !newKeyLine.MatchString(l) && !newEntryLine.MatchString(l) {
 			tb.Errorf("changed output line %q is not part of a uid_map block", l)
 		}
-	}
-	want, got := decodeAll(tb, in), decodeAll(tb, out)
-	setUIDMap(want, m)
-	if diff := cmp.Diff(want, got); diff != "" {
-		tb.Errorf("decoded file changed outside uid_map (-want +got):\n%s", diff)
 	}
 }
 
