@@ -184,3 +184,10 @@ func row(n int, sel string) chromedp.CSS {
 func rowSel(n int) string {
 	return "#accounts > tbody > tr.account:nth-child(" + strconv.Itoa(n) + ")"
 }
+
+// typeInto empties the input sel and types text into it, key by key.
+func (tb *tab) typeInto(sel, text string) {
+	tb.t.Helper()
+	eval[bool](tb, `(document.querySelector(`+jsString(sel)+`).value = '') === ''`)
+	tb.do(chromedp.SendKeys(chromedp.CSS(sel), text))
+}

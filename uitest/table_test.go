@@ -34,7 +34,7 @@ const readTable = `Array.from(document.querySelectorAll('#accounts > tbody > tr.
     resident: tr.querySelector('.resident').checked,
     otp_prefix: v(tr, '.otp'),
     vpn: Array.from(tr.querySelectorAll('tr.vpn'), (r) => ({ip: v(r, '.vpn-ip'), key: v(r, '.vpn-key')})),
-    ssh_keys: Array.from(tr.querySelectorAll('tr.ssh'), (r) => v(r, '.ssh')),
+    ssh_keys: Array.from(tr.querySelectorAll('tr.ssh'), (r) => v(r, '.ssh-key')),
     fees: Array.from(tr.querySelectorAll('tr.fee'), (r) => ({
       date: v(r, '.fee-date'), currency: v(r, '.fee-currency'), amount: v(r, '.fee-amount')})),
   };
