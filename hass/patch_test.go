@@ -23,10 +23,10 @@ func TestPatch(t *testing.T) {
 		changed bool
 	}{
 		{
-			name: "old action key with a single mapping",
-			in:   auto("  action:\n    variables:\n      uid_map:\n        '1': a\n  mode: single\n"),
-			m:    m,
-			want: auto("  action:\n    variables:\n      uid_map:\n        '0123': '12345'\n        '7': 'yes'\n  mode: single\n"),
+			name:    "old action key with a single mapping",
+			in:      auto("  action:\n    variables:\n      uid_map:\n        '1': a\n  mode: single\n"),
+			m:       m,
+			want:    auto("  action:\n    variables:\n      uid_map:\n        '0123': '12345'\n        '7': 'yes'\n  mode: single\n"),
 			changed: true,
 		},
 		{
@@ -48,10 +48,10 @@ func TestPatch(t *testing.T) {
 			changed: true,
 		},
 		{
-			name: "null value becomes a block at key indent plus two",
-			in:   auto("  actions:\n  - variables:\n      uid_map:\n      code: x\n"),
-			m:    m[:1],
-			want: auto("  actions:\n  - variables:\n      uid_map:\n        '0123': '12345'\n      code: x\n"),
+			name:    "null value becomes a block at key indent plus two",
+			in:      auto("  actions:\n  - variables:\n      uid_map:\n      code: x\n"),
+			m:       m[:1],
+			want:    auto("  actions:\n  - variables:\n      uid_map:\n        '0123': '12345'\n      code: x\n"),
 			changed: true,
 		},
 		{
