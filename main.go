@@ -19,6 +19,7 @@ func main() {
 			serveCommand(),
 			healthcheckCommand(),
 			pollCommand(),
+			verifyChainCommand(),
 			updateVPNCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
