@@ -90,7 +90,7 @@ func run(ctx context.Context, cmd *exec.Cmd, timeout time.Duration, log *slog.Lo
 	if err != nil || ctx.Err() != nil {
 		level = slog.LevelWarn
 	}
-	log.Log(ctx, level, "command finished", logkey.Command, strings.Join(cmd.Args, " "),
+	log.Log(ctx, level, "command finished", logkey.Command, redact(strings.Join(cmd.Args, " "), secrets),
 		logkey.Output, text)
 	switch {
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
