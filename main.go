@@ -18,6 +18,7 @@ func main() {
 		Commands: []*cli.Command{
 			serveCommand(),
 			healthcheckCommand(),
+			demoDataCommand(),
 			pollCommand(),
 			verifyChainCommand(),
 			updateVPNCommand(),

@@ -36,6 +36,10 @@ type Options struct {
 	Expect []byte
 	// ExpectAbsent requires that the target does not exist yet.
 	ExpectAbsent bool
+	// NoSync skips both fsyncs: the write is still all-or-nothing for
+	// readers, but a crash may lose it. Only for bulk output that can be
+	// made again, such as generated demo data.
+	NoSync bool
 }
 
 // WriteFile replaces path with data. It writes nothing and returns false
@@ -60,7 +64,7 @@ func WriteFile(path string, data []byte, opt Options) (changed bool, err error) 
 			owner, _ = fi.Sys().(*syscall.Stat_t)
 		}
 	}
-	tmp, err := writeTemp(path, data, perm, owner, opt.TempPattern)
+	tmp, err := writeTemp(path, data, perm, owner, opt.TempPattern, !opt.NoSync)
 	if err != nil {
 		return false, err
 	}
@@ -75,6 +79,9 @@ func WriteFile(path string, data []byte, opt Options) (changed bool, err error) 
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return false, fmt.Errorf("replace %s: %w", path, err)
+	}
+	if opt.NoSync {
+		return true, nil
 	}
 	if err := SyncDir(filepath.Dir(path)); err != nil {
 		return true, err
@@ -103,7 +110,7 @@ func expect(path string, opt Options) error {
 
 // writeTemp creates the temp file beside path with perm from the start,
 // writes and syncs data, and returns its name.
-func writeTemp(path string, data []byte, perm os.FileMode, owner *syscall.Stat_t, pattern string) (string, error) {
+func writeTemp(path string, data []byte, perm os.FileMode, owner *syscall.Stat_t, pattern string, sync bool) (string, error) {
 	dir := filepath.Dir(path)
 	if pattern == "" {
 		pattern = "." + filepath.Base(path) + ".tmp-*"
@@ -133,8 +140,10 @@ func writeTemp(path string, data []byte, perm os.FileMode, owner *syscall.Stat_t
 	if _, err := f.Write(data); err != nil {
 		return fail("write", err)
 	}
-	if err := f.Sync(); err != nil {
-		return fail("sync", err)
+	if sync {
+		if err := f.Sync(); err != nil {
+			return fail("sync", err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(name)
