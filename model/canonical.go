@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 )
 
 // Marshal returns the canonical bytes of doc: compact JSON, fields in the
@@ -19,7 +20,35 @@ func Marshal(doc Document) []byte {
 		// decoder accepted: encoding cannot fail for a parsed document.
 		panic("model: marshal: " + err.Error())
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return rawLineSeparators(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// rawLineSeparators undoes encoding/json's escaping of U+2028 and U+2029,
+// which it does for JavaScript embedding even without HTML escaping, so
+// that the canonical form is UTF-8 throughout. Escapes are read pairwise:
+// in "\\u2028" the backslash is escaped and the text is left alone.
+func rawLineSeparators(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\u202`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 == len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		switch string(b[i+1 : min(i+6, len(b))]) {
+		case "u2028":
+			out, i = utf8.AppendRune(out, '\u2028'), i+5
+			continue
+		case "u2029":
+			out, i = utf8.AppendRune(out, '\u2029'), i+5
+			continue
+		}
+		out = append(out, b[i], b[i+1])
+		i++
+	}
+	return out
 }
 
 // EqualAccounts tells whether two account lists serialize to the same bytes.

@@ -45,41 +45,66 @@ func (s seen) claim(ps *problems, accounts []Account, i int, path Path, key, wha
 }
 
 // validate checks every rule that decoding alone cannot: formats, allowed
-// values and uniqueness across accounts.
+// values and uniqueness across accounts. A field whose decoding already
+// failed (missing, wrong type, or inside something that is not an object)
+// is not checked again, so each fault is reported once, at its own path.
 func validate(ps *problems, accounts []Account) {
+	ok := ps.sound()
 	usernames, telegrams, prefixes := seen{}, seen{}, seen{}
 	ips, wgKeys, sshKeys := seen{}, seen{}, seen{}
 	for i, a := range accounts {
 		path := Path{"accounts", i}
-		if checkUsername(ps, path.with("username"), a.Username) {
-			usernames.claim(ps, accounts, i, path.with("username"), a.Username, "username")
+		if p := path.with("username"); ok(p) && checkUsername(ps, p, a.Username) {
+			usernames.claim(ps, accounts, i, p, a.Username, "username")
 		}
-		if a.Telegram != nil && checkTelegram(ps, path.with("telegram"), *a.Telegram) {
-			telegrams.claim(ps, accounts, i, path.with("telegram"),
-				strings.ToLower(*a.Telegram), "telegram username")
+		if p := path.with("telegram"); a.Telegram != nil && checkTelegram(ps, p, *a.Telegram) {
+			telegrams.claim(ps, accounts, i, p, strings.ToLower(*a.Telegram), "telegram username")
 		}
-		if a.OTPPrefix != nil && checkOTPPrefix(ps, path.with("otp_prefix"), *a.OTPPrefix) {
-			prefixes.claim(ps, accounts, i, path.with("otp_prefix"), *a.OTPPrefix, "otp prefix")
+		if p := path.with("otp_prefix"); a.OTPPrefix != nil && checkOTPPrefix(ps, p, *a.OTPPrefix) {
+			prefixes.claim(ps, accounts, i, p, *a.OTPPrefix, "otp prefix")
 		}
 		for j, v := range a.VPN {
 			p := path.with("vpn", j)
-			if checkVPNIP(ps, p.with("ip"), v.IP) {
+			if ok(p.with("ip")) && checkVPNIP(ps, p.with("ip"), v.IP) {
 				ips.claim(ps, accounts, i, p.with("ip"), v.IP, "address "+v.IP)
 			}
-			if checkWGKey(ps, p.with("wg_public_key"), v.WGPublicKey) {
+			if ok(p.with("wg_public_key")) && checkWGKey(ps, p.with("wg_public_key"), v.WGPublicKey) {
 				wgKeys.claim(ps, accounts, i, p.with("wg_public_key"),
 					strings.TrimSuffix(v.WGPublicKey, "="), "this WireGuard key")
 			}
 		}
 		for j, k := range a.SSHKeys {
 			p := path.with("ssh_keys", j)
-			if blob, ok := checkSSHKey(ps, p, k); ok {
+			if !ok(p) {
+				continue
+			}
+			if blob, valid := checkSSHKey(ps, p, k); valid {
 				sshKeys.claim(ps, accounts, i, p, blob, "this SSH key")
 			}
 		}
 		for j, f := range a.FeePayments {
-			checkPayment(ps, path.with("fee_payments", j), f)
+			checkPayment(ps, ok, path.with("fee_payments", j), f)
 		}
+	}
+}
+
+// sound returns a test that tells whether a path and everything above it
+// decoded without a problem so far.
+func (ps *problems) sound() func(Path) bool {
+	failed := make(map[string]bool, len(*ps))
+	for _, p := range *ps {
+		failed[p.Path.String()] = true
+	}
+	return func(path Path) bool {
+		if len(failed) == 0 {
+			return true
+		}
+		for n := len(path); n >= 0; n-- {
+			if failed[path[:n].String()] {
+				return false
+			}
+		}
+		return true
 	}
 }
 
@@ -158,27 +183,31 @@ func checkSSHKey(ps *problems, path Path, s string) (string, bool) {
 		ps.add(path, TypeValue, "must be an OpenSSH public key starting with ssh- or sk-")
 		return "", false
 	}
-	key, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(s))
-	if err != nil || len(rest) > 0 {
+	// Options would make the line an authorized_keys entry rather than a
+	// key: "ssh-x,command=... ssh-ed25519 AAAA..." starts with ssh- too.
+	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(s))
+	if err != nil || len(rest) > 0 || len(options) > 0 {
 		ps.add(path, TypeValue, "is not a valid OpenSSH public key")
 		return "", false
 	}
 	return string(key.Marshal()), true
 }
 
-func checkPayment(ps *problems, path Path, f FeePayment) {
-	if _, err := time.Parse(time.DateOnly, f.Date); err != nil || !datePattern.MatchString(f.Date) {
-		ps.add(path.with("date"), TypeValue, "must be a real date written yyyy-mm-dd, got %q", f.Date)
+func checkPayment(ps *problems, ok func(Path) bool, path Path, f FeePayment) {
+	if p := path.with("date"); ok(p) && (!datePattern.MatchString(f.Date) || !realDate(f.Date)) {
+		ps.add(p, TypeValue, "must be a real date written yyyy-mm-dd, got %q", f.Date)
 	}
-	if !slices.Contains(Currencies, f.Currency) {
-		ps.add(path.with("currency"), TypeValue, "must be one of %s, got %q",
-			strings.Join(Currencies, " "), f.Currency)
+	if p := path.with("currency"); ok(p) && !slices.Contains(Currencies, f.Currency) {
+		ps.add(p, TypeValue, "must be one of %s, got %q", strings.Join(Currencies, " "), f.Currency)
 	}
-	if f.Amount != "" {
-		if !positive(string(f.Amount)) {
-			ps.add(path.with("amount"), TypeValue, "must be greater than zero, got %s", f.Amount)
-		}
+	if p := path.with("amount"); ok(p) && !positive(string(f.Amount)) {
+		ps.add(p, TypeValue, "must be greater than zero, got %s", f.Amount)
 	}
+}
+
+func realDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 // positive tells whether a JSON number literal is above zero. It reads the
