@@ -57,7 +57,7 @@ func TestRewrittenHistoryStrict(t *testing.T) {
 	if n := r.runCount(); n != 1 {
 		t.Errorf("update command ran %d times, want only after the first sync", n)
 	}
-	r.wantMessages("added (3)", "failed validation")
+	r.wantMessages("first copy", "failed validation")
 	if _, err := os.Stat(filepath.Join(r.dir, incoming)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("staging folder left behind: %v", err)
 	}
@@ -67,7 +67,7 @@ func TestRewrittenHistoryStrict(t *testing.T) {
 	r.svc.post("alice", "bob", "carol", "dave")
 	r.mustCycle()
 	r.wantMirror()
-	r.wantMessages("added (3)", "failed validation", "added (1): dave", "verifies again")
+	r.wantMessages("first copy", "failed validation", "added (1): dave", "verifies again")
 	if n := r.runCount(); n != 2 {
 		t.Errorf("update command ran %d times, want 2", n)
 	}
@@ -80,7 +80,7 @@ func TestRewrittenHistoryLenient(t *testing.T) {
 		t.Fatalf("Cycle() = %v, want nil when strict_validation is false", err)
 	}
 	r.wantMirror()
-	r.wantMessages("added (3)", "NOT VERIFIED")
+	r.wantMessages("first copy", "NOT VERIFIED")
 	if got := r.messages()[1]; !strings.Contains(got, "added (1): mallory") {
 		t.Errorf("message %q lacks the change", got)
 	}
@@ -99,7 +99,7 @@ func TestRewrittenHistoryLenient(t *testing.T) {
 	r.svc.post("alice", "mallory", "erin")
 	r.mustCycle()
 	r.wantMirror()
-	r.wantMessages("added (3)", "NOT VERIFIED", "added (1): erin")
+	r.wantMessages("first copy", "NOT VERIFIED", "added (1): erin")
 	if strings.Contains(r.messages()[2], "NOT VERIFIED") {
 		t.Errorf("the change after adoption is marked unverified")
 	}
@@ -123,7 +123,7 @@ func TestBadVersionLenientTakesOnlyTheHead(t *testing.T) {
 	if !bytes.Equal(r.last(), r.svc.head().data) {
 		t.Errorf("last.json is not the server's head")
 	}
-	r.wantMessages("added (1)", "hash mismatch")
+	r.wantMessages("first copy", "hash mismatch")
 }
 
 func TestInvalidHead(t *testing.T) {
@@ -134,8 +134,8 @@ func TestInvalidHead(t *testing.T) {
 		wantMsgs []string
 	}{
 		{name: "strict", strict: true, wantErr: ErrChain,
-			wantMsgs: []string{"added (1)", "accounts[1].username"}},
-		{name: "lenient", wantMsgs: []string{"added (1)", "NOT VERIFIED"}},
+			wantMsgs: []string{"first copy", "accounts[1].username"}},
+		{name: "lenient", wantMsgs: []string{"first copy", "NOT VERIFIED"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +169,7 @@ func TestCommandFailureRetried(t *testing.T) {
 	if n := r.runCount(); n != 3 {
 		t.Errorf("update command ran %d times, want 3 (retried every cycle)", n)
 	}
-	r.wantMessages("added (1)", "exit status 3")
+	r.wantMessages("first copy", "exit status 3")
 	if msg := r.messages()[1]; !strings.Contains(msg, "it broke: "+filepath.Join(r.dir, LastFile)) {
 		t.Errorf("failure message %q lacks the command's last output lines", msg)
 	}
@@ -182,7 +182,7 @@ func TestCommandFailureRetried(t *testing.T) {
 	if n := r.runCount(); n != 4 {
 		t.Errorf("update command ran %d times, want 4 (not again once it succeeded)", n)
 	}
-	r.wantMessages("added (1)", "exit status 3", "succeeds again")
+	r.wantMessages("first copy", "exit status 3", "succeeds again")
 }
 
 func TestCommandHangKilled(t *testing.T) {
@@ -213,7 +213,7 @@ func TestCommandHangKilled(t *testing.T) {
 			t.Errorf("background process %d of the command outlived the kill: %v", pid, err)
 		}
 	}
-	r.wantMessages("added (1)", "killed after 300ms")
+	r.wantMessages("first copy", "killed after 300ms")
 }
 
 func isZombie(pid int) bool {
@@ -313,7 +313,7 @@ func TestServerDown(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "connect") {
 		t.Errorf("Cycle() = %v, want a connection failure", err)
 	}
-	r.wantMessages("added (1)")
+	r.wantMessages("first copy")
 }
 
 func TestWrongKey(t *testing.T) {

@@ -183,7 +183,7 @@ func TestFirstSync(t *testing.T) {
 	if n := r.runCount(); n != 1 {
 		t.Errorf("update command ran %d times, want 1", n)
 	}
-	r.wantMessages("added (3): alice, bob, carol_x")
+	r.wantMessages("new version applied\ntime: 2023-11-14T22:15:20Z\nversion: "+r.svc.head().sum[:12]+"\nversions stored: 3\nfirst copy: 3 accounts")
 	run, _ := os.ReadFile(r.runs)
 	if want := r.dir + " " + strconv.Itoa(len(r.svc.head().data)); strings.TrimSpace(string(run)) != want {
 		t.Errorf("command saw %q, want RESIDENT_DATA and the size of RESIDENT_LAST %q", run, want)
@@ -215,7 +215,7 @@ func TestNoChange(t *testing.T) {
 			if n := r.runCount(); n != 1 {
 				t.Errorf("update command ran %d times, want 1", n)
 			}
-			r.wantMessages("added (1): alice")
+			r.wantMessages("first copy: 1 accounts")
 		})
 	}
 }
@@ -233,7 +233,7 @@ func TestOneTransition(t *testing.T) {
 	if n := r.runCount(); n != 2 {
 		t.Errorf("update command ran %d times, want 2", n)
 	}
-	r.wantMessages("added (2)", "added (1): dave\nremoved (1): bob")
+	r.wantMessages("first copy", "added (1): dave\nremoved (1): bob")
 }
 
 func TestSeveralVersionsInOneInterval(t *testing.T) {
@@ -254,8 +254,8 @@ func TestSeveralVersionsInOneInterval(t *testing.T) {
 			if n := r.runCount(); n != 2 {
 				t.Errorf("update command ran %d times, want 2", n)
 			}
-			r.wantMessages("added (1)", "versions stored: 3")
-			r.wantMessages("added (1)", "added (2): bob, carol\nremoved (1): alice")
+			r.wantMessages("first copy", "versions stored: 3")
+			r.wantMessages("first copy", "added (2): bob, carol\nremoved (1): alice")
 		})
 	}
 }

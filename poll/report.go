@@ -56,11 +56,11 @@ func (p *Poller) appliedText(out outcome) string {
 }
 
 func changesText(old, new *model.Document) string {
-	var before []model.Account
-	if old != nil {
-		before = old.Accounts
+	if old == nil {
+		// Listing every account of a first copy would say nothing.
+		return fmt.Sprintf("first copy: %d accounts", len(new.Accounts))
 	}
-	c := model.Diff(before, new.Accounts)
+	c := model.Diff(old.Accounts, new.Accounts)
 	if c.Empty() {
 		return "no account changed"
 	}
