@@ -183,7 +183,7 @@ func TestFirstSync(t *testing.T) {
 	if n := r.runCount(); n != 1 {
 		t.Errorf("update command ran %d times, want 1", n)
 	}
-	r.wantMessages("new version applied\ntime: 2023-11-14T22:15:20Z\nversion: "+r.svc.head().sum[:12]+"\nversions stored: 3\nfirst copy: 3 accounts")
+	r.wantMessages("new version applied\ntime: 2023-11-14T22:15:20Z\nversion: " + r.svc.head().sum[:12] + "\nversions stored: 3\nfirst copy: 3 accounts")
 	run, _ := os.ReadFile(r.runs)
 	if want := r.dir + " " + strconv.Itoa(len(r.svc.head().data)); strings.TrimSpace(string(run)) != want {
 		t.Errorf("command saw %q, want RESIDENT_DATA and the size of RESIDENT_LAST %q", run, want)
