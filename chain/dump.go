@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -52,11 +53,16 @@ func ReadDump(r io.Reader, fn func(name string, data []byte) error) error {
 			return fmt.Errorf("read dump: %w", err)
 		}
 		name, _ := t.(string)
-		var content string
-		if err := dec.Decode(&content); err != nil {
+		// A pointer tells null, which Decode would pass as "", from a string.
+		var content *string
+		err = dec.Decode(&content)
+		if err == nil && content == nil {
+			err = errors.New("null")
+		}
+		if err != nil {
 			return fmt.Errorf("read dump entry %q: content is not a string: %w", name, err)
 		}
-		if err := fn(name, []byte(content)); err != nil {
+		if err := fn(name, []byte(*content)); err != nil {
 			return err
 		}
 	}

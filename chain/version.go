@@ -6,7 +6,6 @@
 package chain
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ZeroHash is what the first version links to, and the hash the empty stub
@@ -48,7 +48,8 @@ func ParseName(name string) (unixtime int64, sum string, ok bool) {
 		return 0, "", false
 	}
 	t, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil {
+	// A leading zero would give one version two names.
+	if err != nil || FileName(t, m[2]) != name {
 		return 0, "", false
 	}
 	return t, m[2], true
@@ -101,32 +102,33 @@ type meta struct {
 }
 
 // readMeta reads meta.unixtime and meta.last_sha256 and checks that the
-// whole file is well-formed JSON.
+// whole file is well-formed UTF-8 JSON. Keys are matched exactly and the
+// time must be a JSON number, as the model reads them: encoding/json alone
+// would also take "Meta", or "123" in quotes.
 func readMeta(data []byte) (meta, error) {
 	if !json.Valid(data) {
 		return meta{}, fmt.Errorf("not well-formed JSON")
 	}
-	var doc struct {
-		Meta *struct {
-			Unixtime   json.Number `json:"unixtime"`
-			LastSHA256 string      `json:"last_sha256"`
-		} `json:"meta"`
+	// A dump carries versions as JSON strings, which can't hold invalid
+	// UTF-8: such a file could never reach a consumer unchanged.
+	if !utf8.Valid(data) {
+		return meta{}, fmt.Errorf("not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return meta{}, fmt.Errorf("meta: %w", err)
+	var doc, m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return meta{}, fmt.Errorf("not a JSON object")
 	}
-	if doc.Meta == nil {
+	if err := json.Unmarshal(doc["meta"], &m); err != nil || m == nil {
 		return meta{}, fmt.Errorf("no meta object")
 	}
-	t, err := strconv.ParseInt(string(doc.Meta.Unixtime), 10, 64)
+	t, err := strconv.ParseInt(string(m["unixtime"]), 10, 64)
 	if err != nil {
-		return meta{}, fmt.Errorf("meta.unixtime %q is not a whole number", doc.Meta.Unixtime)
+		return meta{}, fmt.Errorf("meta.unixtime %.30s is not a whole number", m["unixtime"])
 	}
-	last := doc.Meta.LastSHA256
-	if len(last) != 64 || strings.Trim(last, "0123456789abcdef") != "" {
-		return meta{}, fmt.Errorf("meta.last_sha256 %q is not 64 lowercase hex digits", last)
+	var last string
+	if err := json.Unmarshal(m["last_sha256"], &last); err != nil ||
+		len(last) != 64 || strings.Trim(last, "0123456789abcdef") != "" {
+		return meta{}, fmt.Errorf("meta.last_sha256 %.70s is not 64 lowercase hex digits", m["last_sha256"])
 	}
 	return meta{Unixtime: t, Last: last}, nil
 }
