@@ -62,6 +62,10 @@ func TestLegacyTableShown(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("table differs from the head version (-want +got):\n%s", diff)
 	}
+	// The style block is allowed by its hash in the served policy.
+	if bg := eval[string](tb, `getComputedStyle(document.querySelector('header')).backgroundColor`); bg != "rgb(34, 48, 60)" {
+		t.Errorf("header background = %q: the page's stylesheet was not applied", bg)
+	}
 	cyrillic := 0
 	for _, a := range got {
 		if strings.ContainsRune(a.Username, 'И') {
