@@ -2,7 +2,6 @@ package config
 
 import (
 	"net/url"
-	"strings"
 )
 
 // CheckPoll checks the fields resident poll needs: the server's URL, which
@@ -32,7 +31,7 @@ func checkHTTPURL(field, s string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &FieldError{Field: field, Msg: "must be an http:// or https:// URL"}
 	}
-	if u.RawQuery != "" || u.Fragment != "" || strings.Contains(s, "@") {
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return &FieldError{Field: field, Msg: "must not hold a query, a fragment or credentials"}
 	}
 	return nil
