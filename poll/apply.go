@@ -35,7 +35,8 @@ func (p *Poller) store(st *state, out outcome, r *received) (outcome, error) {
 // in itself but replaced history seen here, it is adopted and the
 // versions it dropped are set aside; when it is not sound, only the head
 // is taken, into last.json, and the stored chain stays as it was.
-func (p *Poller) acceptUnverified(st *state, out outcome, r *received, body []byte, doc *model.Document) (outcome, error) {
+func (p *Poller) acceptUnverified(st *state, out outcome, r *received,
+	body []byte, doc *model.Document) (outcome, error) {
 	p.log.Warn("accepting a change that did not verify, as strict_validation is false",
 		logkey.Version, out.serverHead, logkey.Err, r.problem)
 	if len(r.ordered) > 0 && r.headDoc != nil {

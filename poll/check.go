@@ -79,7 +79,8 @@ func (p *Poller) extendsHead(l local, doc *model.Document) bool {
 }
 
 // applyOne stores a head that links onto the local one (step 2).
-func (p *Poller) applyOne(out outcome, name string, body []byte, doc *model.Document, perr error) (outcome, error) {
+func (p *Poller) applyOne(out outcome, name string, body []byte,
+	doc *model.Document, perr error) (outcome, error) {
 	if perr != nil {
 		if o, ok := p.refuseStrict(out, perr); ok {
 			return o, nil
@@ -106,7 +107,8 @@ func (p *Poller) refuseStrict(out outcome, problem error) (outcome, bool) {
 }
 
 // fullCheck fetches /dump and verifies every version in it (step 3).
-func (p *Poller) fullCheck(ctx context.Context, l local, st *state, out outcome, body []byte, doc *model.Document) (outcome, error) {
+func (p *Poller) fullCheck(ctx context.Context, l local, st *state, out outcome,
+	body []byte, doc *model.Document) (outcome, error) {
 	p.log.Info("full check", logkey.Version, out.serverHead)
 	rc, err := p.client.dump(ctx, l.head.SHA256)
 	if errors.Is(err, errSinceUnknown) {

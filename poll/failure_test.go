@@ -19,6 +19,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/config"
+	"github.com/xecut/resident/notify"
+	"github.com/xecut/resident/notify/notifytest"
 )
 
 // rewriteHistory syncs three versions, then has the server replace the
@@ -419,4 +422,34 @@ func copyDir(tb testing.TB, from, to string) {
 		tb.Fatalf("cp: %v %s", err, out)
 	}
 	exec.Command("chmod", "-R", "u+w", to).Run()
+}
+
+func TestTelegramTroubleNeverFailsACycle(t *testing.T) {
+	t.Run("429 waited out", func(t *testing.T) {
+		r := newRig(t)
+		r.tg.Script(notifytest.RateLimited(1))
+		r.svc.post("alice")
+		start := time.Now()
+		r.mustCycle()
+		if d := time.Since(start); d < time.Second {
+			t.Errorf("cycle took %v, want the 1s Telegram asked for", d)
+		}
+		if got := r.tg.Sent(); len(got) != 2 || got[1].Text != got[0].Text {
+			t.Errorf("sent %d, want the message again after the 429", len(got))
+		}
+	})
+	t.Run("Telegram down", func(t *testing.T) {
+		r := newRig(t)
+		r.opt.Notifier = notify.NewTelegram("http://127.0.0.1:1", tgToken,
+			[]config.Target{{ChatID: 1}}, r.opt.Log)
+		r.svc.post("alice")
+		r.mustCycle()
+		r.wantMirror()
+		if n := r.runCount(); n != 1 {
+			t.Errorf("update command ran %d times, want 1", n)
+		}
+		if !strings.Contains(r.logs.String(), "telegram message not sent") {
+			t.Errorf("the failure to notify is not logged")
+		}
+	})
 }

@@ -156,14 +156,16 @@ func storedNames(dir string) (map[string]string, error) {
 
 // writeVersion stores one version's bytes under its name.
 func writeVersion(dir, name string, data []byte) error {
-	if _, err := atomicfile.WriteFile(filepath.Join(dir, name), data, atomicfile.Options{}); err != nil {
+	path := filepath.Join(dir, name)
+	if _, err := atomicfile.WriteFile(path, data, atomicfile.Options{}); err != nil {
 		return fmt.Errorf("store %s: %w", name, err)
 	}
 	return nil
 }
 
 func writeLast(dir string, data []byte) error {
-	if _, err := atomicfile.WriteFile(filepath.Join(dir, LastFile), data, atomicfile.Options{}); err != nil {
+	path := filepath.Join(dir, LastFile)
+	if _, err := atomicfile.WriteFile(path, data, atomicfile.Options{}); err != nil {
 		return fmt.Errorf("write last.json: %w", err)
 	}
 	return nil

@@ -114,7 +114,8 @@ func coversLocal(head chain.Version, ordered []chain.Version, names map[string]s
 		}
 		if _, ok := names[v.SHA256]; !ok {
 			return &chain.Problem{File: v.Name, Kind: chain.KindNotExtending,
-				Detail: fmt.Sprintf("version %d of the server's chain is not in the local copy", i+1)}
+				Detail: fmt.Sprintf("version %d of the server's chain is not in the local copy",
+					i+1)}
 		}
 		reached = v.SHA256 == head.SHA256
 	}
@@ -140,7 +141,8 @@ func (r *received) holds(serverHead string) error {
 		}
 	}
 	return &chain.Problem{File: "(server)", Kind: chain.KindNotExtending,
-		Detail: "the head served at /accounts, " + serverHead[:12] + ", is not in the chain served at /dump"}
+		Detail: "the head served at /accounts, " + serverHead[:12] +
+			", is not in the chain served at /dump"}
 }
 
 // fresh lists the staged versions of the chain, in order.

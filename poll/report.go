@@ -29,7 +29,8 @@ func (p *Poller) report(ctx context.Context, st *state, out outcome) {
 		p.notify(ctx, p.appliedText(out))
 	}
 	if st.ReportedBad != "" && out.kind != failed && out.problem == nil {
-		p.notify(ctx, p.prefix()+"the server's chain verifies again (head "+short(out.serverHead)+").")
+		p.notify(ctx, p.prefix()+"the server's chain verifies again (head "+
+			short(out.serverHead)+").")
 		st.ReportedBad = ""
 	}
 }
@@ -70,7 +71,8 @@ func changesText(old, new *model.Document) string {
 		names []string
 	}{{"added", c.Added}, {"removed", c.Removed}, {"changed", c.Changed}} {
 		if len(part.names) > 0 {
-			fmt.Fprintf(&b, "%s (%d): %s\n", part.what, len(part.names), strings.Join(part.names, ", "))
+			fmt.Fprintf(&b, "%s (%d): %s\n", part.what, len(part.names),
+				strings.Join(part.names, ", "))
 		}
 	}
 	return b.String()

@@ -30,7 +30,8 @@ func VerifyDir(dir string) ([]chain.Version, error) {
 		return nil, fmt.Errorf("read last.json: %w", err)
 	}
 	if len(vs) == 0 {
-		return nil, &chain.Problem{File: LastFile, Kind: KindStaleLast, Detail: "present, but there is no version"}
+		return nil, &chain.Problem{File: LastFile, Kind: KindStaleLast,
+			Detail: "present, but there is no version"}
 	}
 	head := vs[len(vs)-1]
 	data, err := os.ReadFile(filepath.Join(dir, head.Name))
