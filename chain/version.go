@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -106,16 +107,18 @@ type meta struct {
 // time must be a JSON number, as the model reads them: encoding/json alone
 // would also take "Meta", or "123" in quotes.
 func readMeta(data []byte) (meta, error) {
-	if !json.Valid(data) {
-		return meta{}, fmt.Errorf("not well-formed JSON")
-	}
 	// A dump carries versions as JSON strings, which can't hold invalid
 	// UTF-8: such a file could never reach a consumer unchanged.
 	if !utf8.Valid(data) {
 		return meta{}, fmt.Errorf("not valid UTF-8")
 	}
+	// Unmarshal checks the whole input, trailing data included, first.
 	var doc, m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &doc); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return meta{}, fmt.Errorf("not well-formed JSON")
+		}
 		return meta{}, fmt.Errorf("not a JSON object")
 	}
 	if err := json.Unmarshal(doc["meta"], &m); err != nil || m == nil {
