@@ -48,6 +48,12 @@ func (p *Poller) check(ctx context.Context, st *state) (outcome, error) {
 		return outcome{kind: unchanged, serverHead: l.lastSHA}, nil
 	}
 	out := outcome{serverHead: chain.Sum(body), old: l.lastDoc}
+	if out.serverHead == st.ReportedBad {
+		// The check depends only on the server's chain and the local
+		// one, and neither changed: it would fail the same way again.
+		out.kind, out.problem = failed, errors.New("the server still serves the head that failed")
+		return out, nil
+	}
 	doc, perr := model.Parse(body)
 	if doc == nil {
 		out.kind, out.problem = failed, fmt.Errorf("the head served at /accounts: %w", perr)
