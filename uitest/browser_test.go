@@ -71,7 +71,12 @@ func runWithBrowser(m *testing.M) int {
 	return m.Run()
 }
 
+// chromiumPath finds Debian's Chromium, or the browser RESIDENT_CHROMIUM
+// names.
 func chromiumPath() (string, error) {
+	if p := os.Getenv("RESIDENT_CHROMIUM"); p != "" {
+		return exec.LookPath(p)
+	}
 	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
