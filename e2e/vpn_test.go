@@ -262,3 +262,70 @@ func readConf(tb testing.TB, path string) string {
 	}
 	return string(b)
 }
+
+// TestUpdateVPNCLI runs the binary as the poller would, without touching
+// any interface: config mistakes stop it before anything is written, and
+// RESIDENT_DATA alone locates last.json.
+func TestUpdateVPNCLI(t *testing.T) {
+	bin := residentBinary(t)
+	valid := func(dir string) map[string]any {
+		return map[string]any{
+			"vpn_private_key": wgPrivateKey, "vpn_port": wgPort, "vpn_admin_ip": "192.168.11.2",
+			"vpn_admin_public_key": wgAdminKey, "vpn_config_path": filepath.Join(dir, "wg0.conf"),
+			"vpn_reload_command": "echo reloaded > " + filepath.Join(dir, "reloaded"),
+		}
+	}
+	tests := []struct {
+		name     string
+		change   func(map[string]any)
+		wantCode int
+		wantOut  string
+	}{
+		{name: "valid", wantOut: "installed and reloaded"},
+		{name: "port missing", change: func(c map[string]any) { delete(c, "vpn_port") },
+			wantCode: 1, wantOut: `field "vpn_port" is required`},
+		{name: "admin ip taken by the gateway", change: func(c map[string]any) { c["vpn_admin_ip"] = "192.168.11.1" },
+			wantCode: 1, wantOut: `field "vpn_admin_ip" must be between`},
+		{name: "private key malformed", change: func(c map[string]any) { c["vpn_private_key"] = "secret-but-wrong" },
+			wantCode: 1, wantOut: `field "vpn_private_key" must be a WireGuard private key`},
+		{name: "a typo in a field name", change: func(c map[string]any) { c["vpn_prot"] = 1 },
+			wantCode: 1, wantOut: `field "vpn_prot" is not a known field`},
+		{name: "reload fails", change: func(c map[string]any) { c["vpn_reload_command"] = "exit 3" },
+			wantCode: 1, wantOut: "resident: error: reload: sh: exit status 3; there was no previous file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := valid(dir)
+			if tt.change != nil {
+				tt.change(cfg)
+			}
+			writeConfig(t, dir, cfg)
+			data := filepath.Join(dir, "data")
+			os.Mkdir(data, 0o755)
+			writeLast(t, data, vpnAccount("alice", "192.168.11.3", wgKeyA))
+			out, code := runBin(t, bin, []string{"RESIDENT_DATA=" + data, "RESIDENT_CONFIG=" + filepath.Join(dir, "config.json")},
+				"update-vpn")
+			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, tt.wantCode, tt.wantOut, out)
+			}
+			if strings.Contains(out, "secret-but-wrong") || strings.Contains(out, wgPrivateKey) {
+				t.Errorf("the private key is in the output:\n%s", out)
+			}
+			fi, err := os.Stat(filepath.Join(dir, "wg0.conf"))
+			switch {
+			case tt.wantCode == 1 && tt.name != "reload fails":
+				if err == nil {
+					t.Error("a config mistake still wrote wg0.conf")
+				}
+			case err != nil || fi.Mode().Perm() != 0o600:
+				t.Errorf("wg0.conf: %v, %v; want a 0600 file", fi, err)
+			case !strings.Contains(readConf(t, filepath.Join(dir, "wg0.conf")), "AllowedIPs = 192.168.11.3/32"):
+				t.Error("wg0.conf lacks the peer from $RESIDENT_DATA/last.json")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "reloaded")); tt.wantCode == 0 && err != nil {
+				t.Error("vpn_reload_command did not run")
+			}
+		})
+	}
+}
