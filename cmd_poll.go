@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -66,7 +67,9 @@ func runPoll(c *cli.Context) error {
 func loadPollConfig(path string) (*config.Config, error) {
 	cfg, err := config.Load(path)
 	if err == nil {
-		err = errors.Join(cfg.CheckPoll(), cfg.CheckTelegram())
+		if cerr := errors.Join(cfg.CheckPoll(), cfg.CheckTelegram()); cerr != nil {
+			err = fmt.Errorf("config %s: %w", path, cerr)
+		}
 	}
 	if err != nil {
 		return nil, fail(exitUsage, err, "see the poll configuration reference in the README")
