@@ -52,6 +52,22 @@ func TestEditAndSave(t *testing.T) {
 	}
 }
 
+func TestEmptiedFieldsBecomeNull(t *testing.T) {
+	s := newSite(t, legacyData)
+	old, doc := s.headDoc(t)
+	tb := openTab(t)
+	tb.login(s, writeKey)
+
+	// Alex S. has both a Telegram name and an OTP prefix; blanks count as empty.
+	tb.typeInto(rowSel(3)+" .telegram", "   ")
+	tb.typeInto(rowSel(3)+" .otp", " ")
+	tb.save()
+
+	want := slices.Clone(doc.Accounts)
+	want[2].Telegram, want[2].OTPPrefix = nil, nil
+	wantNewHead(t, s, old.SHA256, 31, want)
+}
+
 func TestAddAccount(t *testing.T) {
 	s := newSite(t, legacyData)
 	old, doc := s.headDoc(t)
