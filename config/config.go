@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -96,6 +99,9 @@ func Parse(data []byte) (*Config, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("not a JSON object: %w", err)
 	}
+	if err := exactNames(raw); err != nil {
+		return nil, err
+	}
 	for _, f := range []string{"update_timeout", "check_timeout"} {
 		if v, ok := raw[f]; ok {
 			var d Duration
@@ -119,6 +125,42 @@ func Parse(data []byte) (*Config, error) {
 	}
 	c.setDefaults()
 	return c, nil
+}
+
+// exactNames reports a field whose name is known only in another case:
+// encoding/json would take "Telegram_API_Key" for telegram_api_key, and
+// Has and Require would then call the field missing.
+func exactNames(raw map[string]json.RawMessage) error {
+	if err := known(raw, reflect.TypeFor[Config](), ""); err != nil {
+		return err
+	}
+	var targets []map[string]json.RawMessage
+	if json.Unmarshal(raw["telegram_notify"], &targets) != nil {
+		return nil // not a list of objects: the decoder names the field
+	}
+	for i, t := range targets {
+		if err := known(t, reflect.TypeFor[Target](), fmt.Sprintf("telegram_notify[%d].", i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// known returns a FieldError for the first key, in sorted order, that is
+// not the exact JSON name of a field of typ.
+func known(obj map[string]json.RawMessage, typ reflect.Type, prefix string) error {
+	names := make(map[string]bool, typ.NumField())
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		names[name] = true
+	}
+	keys := slices.Sorted(maps.Keys(obj))
+	for _, k := range keys {
+		if !names[k] {
+			return &FieldError{Field: prefix + k, Msg: "is not a known field (check the spelling)"}
+		}
+	}
+	return nil
 }
 
 func decodeError(err error) error {
@@ -195,6 +237,9 @@ type Duration time.Duration
 
 // UnmarshalJSON reads "5m"-style strings; a span must be positive.
 func (d *Duration) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // null means unset, as for every other field
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return errBadDuration
