@@ -22,6 +22,7 @@ func main() {
 			pollCommand(),
 			verifyChainCommand(),
 			updateVPNCommand(),
+			updateTelegramIDsCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
