@@ -111,5 +111,5 @@ var meAnswers = map[role]meAnswer{
 
 func (s *server) me(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
-	c.PureJSON(http.StatusOK, meAnswers[roleFrom(c)])
+	writeJSON(c, http.StatusOK, meAnswers[roleFrom(c)])
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,7 +34,19 @@ type problemsBody struct {
 
 func detail(c *gin.Context, status int, msg string) {
 	c.Header("Cache-Control", "no-store")
-	c.PureJSON(status, errorBody{Detail: msg})
+	writeJSON(c, status, errorBody{Detail: msg})
+}
+
+// writeJSON answers with v as compact JSON, without HTML escaping, the way
+// the stored documents are written.
+func writeJSON(c *gin.Context, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("server: encode answer: " + err.Error()) // only plain structs are sent
+	}
+	c.Data(status, "application/json", bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // unprocessable answers 422 listing every problem of err, each located
@@ -51,7 +65,7 @@ func unprocessable(c *gin.Context, where string, err error) {
 		body.Detail[i] = problem{Loc: loc, Msg: p.Msg, Type: p.Type}
 	}
 	c.Header("Cache-Control", "no-store")
-	c.PureJSON(http.StatusUnprocessableEntity, body)
+	writeJSON(c, http.StatusUnprocessableEntity, body)
 }
 
 // recover turns a panic in a handler into a logged 500, without the
