@@ -45,32 +45,30 @@ func runUpdateTelegramIDs(c *cli.Context) error {
 	if err != nil {
 		return fail(exitFailure, err)
 	}
-	notifier := notify.FromConfig(cfg, log)
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	host, _ := os.Hostname()
-	if err := checkHassConfig(cfg); err != nil {
-		notifier.Notify(ctx, fmt.Sprintf("resident update-telegram-ids on %s failed: config %s: %v",
-			host, c.String("config"), err))
-		return fail(exitFailure, fmt.Errorf("config %s: %w", c.String("config"), err), hassConfigHint(err))
-	}
 	data := c.String("data")
 	last := c.String("last")
 	if last == "" {
 		last = filepath.Join(data, "last.json")
 	}
+	host, _ := os.Hostname()
 	job := &hass.Job{
 		LastPath:  last,
 		StatePath: filepath.Join(data, hass.StateFile),
-		Updater: &hass.Updater{
-			Path:  cfg.HassAutomationsPath,
-			Alias: cfg.HassAutomationAlias,
-			HA:    hass.NewClient(cfg.HassURL, cfg.HassToken),
-			Log:   log,
-		},
-		Notifier: notifier,
-		Log:      log,
-		Host:     host,
+		Notifier:  notify.FromConfig(cfg, log),
+		Log:       log,
+		Host:      host,
+	}
+	if err := checkHassConfig(cfg); err != nil {
+		err = fmt.Errorf("config %s: %w", c.String("config"), err)
+		return fail(exitFailure, job.Refuse(ctx, err), hassConfigHint(err))
+	}
+	job.Updater = &hass.Updater{
+		Path:  cfg.HassAutomationsPath,
+		Alias: cfg.HassAutomationAlias,
+		HA:    hass.NewClient(cfg.HassURL, cfg.HassToken),
+		Log:   log,
 	}
 	if _, err := job.Run(ctx); err != nil {
 		return fail(exitFailure, err, hassHints(err)...)

@@ -64,6 +64,18 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	return res, err
 }
 
+// Refuse reports a failure found before the work could start, such as a
+// bad config, the way Run reports its own: notified once per streak.
+func (j *Job) Refuse(ctx context.Context, err error) error {
+	st := j.loadState()
+	saved := st
+	j.report(ctx, &st, Result{}, err)
+	if st != saved {
+		j.saveState(st)
+	}
+	return err
+}
+
 // run does the work; save writes st to disk when it changed.
 func (j *Job) run(ctx context.Context, st *state, save func()) (Result, error) {
 	data, err := os.ReadFile(j.LastPath)

@@ -383,3 +383,24 @@ func TestBuildMapLegacy(t *testing.T) {
 		}
 	}
 }
+
+// TestJobRefuse reports a config mistake once while it lasts, and the
+// recovery when a run succeeds.
+func TestJobRefuse(t *testing.T) {
+	e := newJobEnv(t, doorAutomation)
+	bad := errors.New(`config c.json: field "hass_token" is required`)
+	for range 2 {
+		if err := e.job.Refuse(context.Background(), bad); err != bad {
+			t.Fatalf("Refuse() = %v, want the error given", err)
+		}
+	}
+	if notes := e.notes.take(); len(notes) != 1 || !strings.Contains(notes[0], "hass_token") {
+		t.Errorf("notified %q, want the config mistake once", notes)
+	}
+	if _, err := e.job.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if notes := e.notes.take(); len(notes) != 1 || !strings.Contains(notes[0], "works again: the door map has 3 codes") {
+		t.Errorf("notified %q, want one recovery notice", notes)
+	}
+}
