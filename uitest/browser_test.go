@@ -238,3 +238,19 @@ func (tb *tab) keepScreenshot(label string) {
 	}
 	tb.t.Logf("screenshot of the page: %s", filepath.Clean(f.Name()))
 }
+
+// shot keeps a screenshot named name in the -screenshots folder, when one
+// is given, for a person to check how the page looks.
+func (tb *tab) shot(name string) {
+	tb.t.Helper()
+	if *shotDir == "" {
+		return
+	}
+	png, err := tb.screenshot()
+	if err != nil {
+		tb.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(*shotDir, name+".png"), png, 0o644); err != nil {
+		tb.t.Fatalf("screenshot: %v", err)
+	}
+}

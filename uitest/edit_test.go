@@ -248,6 +248,7 @@ func TestProblemsShownAndMarked(t *testing.T) {
 	tb.clickSave()
 	wantProblems(t, tb, `Account "Mina N." (row 2), VPN 1, IP: must be between`)
 	wantMarked(t, tb, rowSel(2)+" .vpn-ip")
+	tb.shot("problems")
 	if n := len(s.versions(t)); n != 30 {
 		t.Errorf("%d versions after a refused save, want 30", n)
 	}

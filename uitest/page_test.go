@@ -1,8 +1,6 @@
 package uitest
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,13 +73,5 @@ func TestLegacyTableShown(t *testing.T) {
 	if cyrillic != 2 {
 		t.Errorf("%d usernames in Cyrillic shown, want 2 (Ивана P., Ивана K.)", cyrillic)
 	}
-	if *shotDir != "" {
-		png, err := tb.screenshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(*shotDir, "legacy-table.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tb.shot("legacy-table")
 }

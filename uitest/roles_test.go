@@ -1,8 +1,6 @@
 package uitest
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -55,6 +53,7 @@ func TestControlsFollowTheRole(t *testing.T) {
 			if diff := cmp.Diff(shown(tt.rows), eval[[]shownAccount](tb, readTable)); diff != "" {
 				t.Errorf("rows differ (-want +got):\n%s", diff)
 			}
+			tb.shot("role-" + tt.name)
 		})
 	}
 }
@@ -166,13 +165,5 @@ func TestPhoneScrollsSideways(t *testing.T) {
 			t.Errorf("%s is not on the screen", sel)
 		}
 	}
-	if *shotDir != "" {
-		png, err := tb.screenshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(*shotDir, "phone.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tb.shot("phone")
 }
