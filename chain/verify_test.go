@@ -172,3 +172,22 @@ func TestExtends(t *testing.T) {
 		})
 	}
 }
+
+func TestOrderLegacyShuffled(t *testing.T) {
+	dir := copyLegacy(t)
+	want, err := chain.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shuffled := slices.Clone(want)
+	rand.New(rand.NewSource(7)).Shuffle(len(shuffled), func(i, j int) {
+		shuffled[i], shuffled[j] = shuffled[j], shuffled[i]
+	})
+	got, err := chain.Order(shuffled)
+	if err != nil {
+		t.Fatalf("Order(shuffled legacy) = %v", err)
+	}
+	if diff := cmp.Diff(names(want), names(got)); diff != "" {
+		t.Errorf("Order(shuffled legacy) (-want +got):\n%s", diff)
+	}
+}
