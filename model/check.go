@@ -37,7 +37,8 @@ func ParseWGKey(s string) ([]byte, error) {
 	}
 	b, err := base64.StdEncoding.Strict().DecodeString(strings.TrimSuffix(s, "=") + "=")
 	if err != nil {
-		return nil, errors.New("must be a WireGuard key that wg accepts: its base64 does not decode to exactly 32 bytes")
+		return nil, errors.New("must be a WireGuard key that wg accepts: " +
+			"its base64 does not decode to exactly 32 bytes")
 	}
 	return b, nil
 }

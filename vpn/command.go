@@ -65,7 +65,8 @@ const maxOutput = 8 << 10
 // run starts cmd in a process group of its own, so that a timeout kills
 // everything it started, and logs its output with secrets replaced. The
 // error carries the first line of that output, for the one-line reason.
-func run(ctx context.Context, cmd *exec.Cmd, timeout time.Duration, log *slog.Logger, secrets []string) error {
+func run(ctx context.Context, cmd *exec.Cmd, timeout time.Duration, log *slog.Logger,
+	secrets []string) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var out limitedBuffer

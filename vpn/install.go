@@ -74,7 +74,8 @@ func (in *Installer) check(ctx context.Context, tmp string) error {
 // restore writes prev back in place of installed and reloads again. It
 // goes on when ctx is cancelled (a signal arrived during the reload):
 // leaving a file the interface refused is worse than finishing.
-func (in *Installer) restore(ctx context.Context, cause error, prev []byte, hadPrev bool, installed []byte) error {
+func (in *Installer) restore(ctx context.Context, cause error, prev []byte, hadPrev bool,
+	installed []byte) error {
 	ctx = context.WithoutCancel(ctx)
 	if !hadPrev {
 		return fmt.Errorf("%w; there was no previous file, so the new one stays in %s", cause, in.Path)
