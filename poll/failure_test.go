@@ -281,14 +281,18 @@ func TestServerTrouble(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, func(o *Options) { o.CheckTimeout = 500 * time.Millisecond })
+			r := newRig(t, func(o *Options) {
+				if tt.name == "slow body" {
+					o.CheckTimeout = 500 * time.Millisecond
+				}
+			})
 			r.svc.set(func(f *fakeService) { f.override = tt.handler })
 			start := time.Now()
 			err := r.cycle()
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Cycle() = %v, want %q", err, tt.wantErr)
 			}
-			if d := time.Since(start); d > 3*time.Second {
+			if d := time.Since(start); d > 4*time.Second {
 				t.Errorf("cycle took %v", d)
 			}
 			if got := versionFiles(t, r.dir); len(got) != 0 || r.last() != nil {
