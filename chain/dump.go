@@ -11,7 +11,8 @@ import (
 
 // WriteDump streams versions as one JSON object mapping each file name to
 // the file's content as a string, in chain order, reading one file at a
-// time so that a long history never sits in memory.
+// time so that a long history never sits in memory. It stops at the first
+// failed write, so a client that went away costs no further reads.
 func (s *Store) WriteDump(w io.Writer, vs []Version) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteByte('{')
@@ -25,18 +26,23 @@ func (s *Store) WriteDump(w io.Writer, vs []Version) error {
 		}
 		writeString(bw, v.Name)
 		bw.WriteByte(':')
-		writeString(bw, string(data))
+		if err := writeString(bw, string(data)); err != nil {
+			return fmt.Errorf("write dump: %w", err)
+		}
 	}
 	bw.WriteByte('}')
 	return bw.Flush()
 }
 
-func writeString(w io.Writer, s string) {
+// writeString writes s as a JSON string. A bufio.Writer keeps its first
+// error, so checking the last write covers the ones before it.
+func writeString(w io.Writer, s string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.Encode(s) // a string always encodes
-	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return err
 }
 
 // ReadDump decodes a dump, handing each entry to fn in the order the server

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -140,5 +142,38 @@ func TestHeadDocMatchesBytes(t *testing.T) {
 	}
 	if !bytes.Equal(model.Marshal(*doc), model.Marshal(*h.Doc)) {
 		t.Errorf("Head().Doc = %s, bytes say %s", model.Marshal(*h.Doc), h.Bytes)
+	}
+}
+
+// failWriter fails every write, as a connection to a client that left.
+type failWriter struct{ writes int }
+
+var errGone = errors.New("client went away")
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return 0, errGone
+}
+
+// A dump to a client that went away stops at once instead of reading the
+// rest of the history.
+func TestWriteDumpStopsWhenWritesFail(t *testing.T) {
+	dir := copyLegacy(t)
+	s := openStore(t, dir, newClock(1))
+	vs, err := s.Versions("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Versions from the fourth on are gone from disk: reading them would
+	// fail with another error than the write's.
+	for _, v := range vs[3:] {
+		os.Remove(filepath.Join(dir, v.Name))
+	}
+	w := &failWriter{}
+	if err := s.WriteDump(w, vs); !errors.Is(err, errGone) {
+		t.Errorf("WriteDump to a failing writer = %v, want its error", err)
+	}
+	if w.writes != 1 {
+		t.Errorf("WriteDump wrote %d times to a failing writer, want 1", w.writes)
 	}
 }
