@@ -63,8 +63,14 @@ func addDumpSeeds(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
+	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"a.json":null}`))
 	f.Add([]byte(`{"1-x.json":"{}"} {}`))
+	c := makeChain(3, 1700000000)
+	fork := makeVersion(1700000005, chain.Sum(c[0].data), "fork")
+	for _, set := range [][]file{c[:1], {c[0], c[2]}, {c[0], c[1], fork}, {c[2], c[1], c[0]}} {
+		f.Add(redump(f, set))
+	}
 }
 
 // FuzzReadDump checks that a dump from anywhere never panics the reader
