@@ -75,3 +75,35 @@ func onlyOneAlias(doc any) bool {
 	}
 	return n == 1
 }
+
+// FuzzPatchBlock puts fuzzed text where uid_map's value goes, between an
+// action before and an action after, where the edge cases of finding the
+// block's end live: comments, blank lines, flow maps, block scalars,
+// indentation.
+func FuzzPatchBlock(f *testing.F) {
+	for _, block := range []string{
+		"\n        '1': a\n",
+		" {'1': a,\n   '2': b}\n",
+		"\n\n        # gone\n        '1': |\n          x\n\n        # stays\n",
+		"   # c\n            \"7\": \"yes\"\n",
+		" ~\n",
+		"\n        ? '1'\n        : a\n",
+	} {
+		f.Add(block, "0123=alice;7=yes")
+	}
+	const before = "- id: door\n  alias: Record on CODE\n  actions:\n  - variables:\n      code: x\n      uid_map:"
+	const after = "      more: y\n  - action: notify.admins\n    data:\n      message: >-\n        hi\n  mode: queued\n"
+	f.Fuzz(func(t *testing.T, block, spec string) {
+		src := []byte(before + block + after)
+		m := parseSpec(spec)
+		out, changed, err := Patch(src, alias, m)
+		if err != nil || !changed {
+			return
+		}
+		assertLinesOnlyInBlock(t, src, out)
+		var in any
+		if yaml.Unmarshal(src, &in) == nil {
+			assertOnlyUIDMapChanged(t, src, out, m)
+		}
+	})
+}
