@@ -331,6 +331,23 @@ func TestWriteFileFailures(t *testing.T) {
 	})
 }
 
+// NoSync output is still all-or-nothing for readers and leaves no temp.
+func TestWriteFileNoSync(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "demo.json")
+	for _, step := range []struct {
+		data        string
+		wantChanged bool
+	}{{"first", true}, {"second", true}, {"second", false}} {
+		changed, err := atomicfile.WriteFile(path, []byte(step.data), atomicfile.Options{NoSync: true})
+		if err != nil || changed != step.wantChanged {
+			t.Fatalf("WriteFile(NoSync, %q) = %v, %v, want %v, nil", step.data, changed, err, step.wantChanged)
+		}
+		checkContent(t, path, step.data)
+		checkOnly(t, dir, "demo.json")
+	}
+}
+
 func TestSyncDir(t *testing.T) {
 	if err := atomicfile.SyncDir(t.TempDir()); err != nil {
 		t.Errorf("SyncDir = %v", err)
