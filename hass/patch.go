@@ -24,8 +24,10 @@ var ErrBadEntry = errors.New("door map entry cannot be written")
 // lines of the old uid_map block in the original bytes, so everything
 // outside that block stays byte for byte. Comments inside the old block
 // are dropped; comment and blank lines that follow its last entry are
-// kept. The result is parsed again and refused unless it holds m and is
-// otherwise the same YAML as src.
+// kept. The new lines end as the key's line did (CR LF in a CR LF file),
+// and a file without a final line break keeps none. The result is parsed
+// again and refused unless it holds m and is otherwise the same YAML as
+// src.
 func Patch(src []byte, alias string, m []Pair) (out []byte, changed bool, err error) {
 	if err := checkPairs(m); err != nil {
 		return nil, false, err
