@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xecut/resident/model"
 )
@@ -68,11 +69,11 @@ func quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-// printable tells whether every value is free of line breaks, control
-// and other invisible characters.
+// printable tells whether every value is valid UTF-8 free of line
+// breaks, control and other invisible characters.
 func printable(values ...string) bool {
 	for _, s := range values {
-		if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
 			return false
 		}
 	}
