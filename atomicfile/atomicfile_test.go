@@ -231,13 +231,18 @@ func TestWriteFileExpect(t *testing.T) {
 		want      string
 	}{
 		{"expect holds", ptr("v1"), atomicfile.Options{Expect: []byte("v1")}, nil, nil, "v2"},
-		{"expect differs", ptr("v1"), atomicfile.Options{Expect: []byte("v0")}, nil, atomicfile.ErrChanged, "v1"},
-		{"expect but absent", nil, atomicfile.Options{Expect: []byte("v1")}, nil, atomicfile.ErrChanged, ""},
+		{"expect differs",
+			ptr("v1"), atomicfile.Options{Expect: []byte("v0")}, nil, atomicfile.ErrChanged, "v1"},
+		{"expect but absent",
+			nil, atomicfile.Options{Expect: []byte("v1")}, nil, atomicfile.ErrChanged, ""},
 		{"expect empty file", ptr(""), atomicfile.Options{Expect: []byte{}}, nil, nil, "v2"},
-		{"edited meanwhile", ptr("v1"), atomicfile.Options{Expect: []byte("v1")}, ptr("v1 edited"), atomicfile.ErrChanged, "v1 edited"},
+		{"edited meanwhile",
+			ptr("v1"), atomicfile.Options{Expect: []byte("v1")}, ptr("v1 edited"), atomicfile.ErrChanged, "v1 edited"},
 		{"absent as expected", nil, atomicfile.Options{ExpectAbsent: true}, nil, nil, "v2"},
-		{"present, expected absent", ptr("v1"), atomicfile.Options{ExpectAbsent: true}, nil, atomicfile.ErrChanged, "v1"},
-		{"created meanwhile", nil, atomicfile.Options{ExpectAbsent: true}, ptr("theirs"), atomicfile.ErrChanged, "theirs"},
+		{"present, expected absent",
+			ptr("v1"), atomicfile.Options{ExpectAbsent: true}, nil, atomicfile.ErrChanged, "v1"},
+		{"created meanwhile",
+			nil, atomicfile.Options{ExpectAbsent: true}, ptr("theirs"), atomicfile.ErrChanged, "theirs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

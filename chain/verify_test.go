@@ -107,13 +107,16 @@ func TestOrderProblems(t *testing.T) {
 	}{
 		{"broken link", []file{c[0], c[1], c[3]}, c[3].name, chain.KindBrokenLink,
 			"links to " + chain.Sum(c[2].data)[:12] + ", which is not in the chain"},
-		{"no first version", []file{c[1], c[2], c[3]}, c[1].name, chain.KindBrokenLink, "not in the chain"},
-		{"link to an unknown hash", append(c[:4:4], stray), stray.name, chain.KindBrokenLink, sumA[:12]},
+		{"no first version",
+			[]file{c[1], c[2], c[3]}, c[1].name, chain.KindBrokenLink, "not in the chain"},
+		{"link to an unknown hash",
+			append(c[:4:4], stray), stray.name, chain.KindBrokenLink, sumA[:12]},
 		{"fork at the start", append(c[:4:4], other[0]), c[0].name, chain.KindFork,
 			other[0].name + " and " + c[0].name + " all follow the start of the chain"},
 		{"fork in the middle", append(c[:4:4], forkMiddle), forkMiddle.name, chain.KindFork,
 			"follow version " + chain.Sum(c[1].data)[:12]},
-		{"a version twice", []file{c[0], c[1], c[1]}, c[1].name, chain.KindFork, c[1].name + " and " + c[1].name},
+		{"a version twice",
+			[]file{c[0], c[1], c[1]}, c[1].name, chain.KindFork, c[1].name + " and " + c[1].name},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,9 +158,11 @@ func TestExtends(t *testing.T) {
 		{"same", vs, vs, "", ""},
 		{"grown", vs[:2], vs, "", ""},
 		{"both empty", nil, nil, "", ""},
-		{"rolled back", vs, vs[:3], "(server)", "the server has 3 versions, fewer than the 4 kept here"},
+		{"rolled back",
+			vs, vs[:3], "(server)", "the server has 3 versions, fewer than the 4 kept here"},
 		{"other history", vs[:2], other, other[0].Name, "version 1 is"},
-		{"changed in the middle", vs, append(vs[:2:2], other[2:]...), other[2].Name, "version 3 is"},
+		{"changed in the middle",
+			vs, append(vs[:2:2], other[2:]...), other[2].Name, "version 3 is"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

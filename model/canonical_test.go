@@ -76,8 +76,10 @@ func TestMarshalExact(t *testing.T) {
 		want string
 	}{
 		{"no accounts", model.Document{Meta: meta}, head + `[]}`},
-		{"zero document", model.Document{}, `{"meta":{"unixtime":0,"last_sha256":""},"accounts":[]}`},
-		{"nil lists and nil pointers", model.Document{Meta: meta, Accounts: []model.Account{{Username: "ana"}}},
+		{"zero document",
+			model.Document{}, `{"meta":{"unixtime":0,"last_sha256":""},"accounts":[]}`},
+		{"nil lists and nil pointers",
+			model.Document{Meta: meta, Accounts: []model.Account{{Username: "ana"}}},
 			head + `[{"username":"ana","telegram":null,"decentrala":false,"resident":false,` +
 				`"otp_prefix":null,"vpn":[],"ssh_keys":[],"fee_payments":[]}]}`},
 		{"every field", model.Document{Meta: meta, Accounts: []model.Account{{
@@ -93,7 +95,8 @@ func TestMarshalExact(t *testing.T) {
 			Username: "a\u2028b\u2029c \\u2028 \\\u2028"}}},
 			head + `[{"username":"a` + "\u2028" + `b` + "\u2029" + `c \\u2028 \\` + "\u2028" + `","telegram":null,` +
 				`"decentrala":false,"resident":false,"otp_prefix":null,"vpn":[],"ssh_keys":[],"fee_payments":[]}]}`},
-		{"control characters escaped", model.Document{Meta: meta, Accounts: []model.Account{{Username: "a\tb\x01"}}},
+		{"control characters escaped",
+			model.Document{Meta: meta, Accounts: []model.Account{{Username: "a\tb\x01"}}},
 			head + `[{"username":"a\tb\u0001","telegram":null,` +
 				`"decentrala":false,"resident":false,"otp_prefix":null,"vpn":[],"ssh_keys":[],"fee_payments":[]}]}`},
 	}
