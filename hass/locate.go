@@ -31,7 +31,7 @@ type Automation struct {
 	// its uid_map key is, both counted from 1.
 	Line, MapLine int
 	// Map is the uid_map as it is now, in file order. Entries that are not
-	// a quoted string mapped to a quoted string are left out.
+	// a string mapped to a string (see isString) are left out.
 	Map []Pair
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,7 +19,7 @@ var ErrBadEntry = errors.New("door map entry cannot be written")
 // Patch returns src with the uid_map of the automation whose alias is
 // exactly alias replaced by m, written in the order given. changed is false,
 // and src is returned as it is, when uid_map already holds exactly m, every
-// key and value a quoted string.
+// key and value a string (see isString).
 //
 // The YAML tree is used only to find things; the new text replaces the
 // lines of the old uid_map block in the original bytes, so everything
@@ -211,10 +212,8 @@ func writable(s string) bool {
 }
 
 // currentMap reads uid_map as it stands. ok is false unless it is a map
-// whose every key and value is a quoted string, once each: anything else
-// is rewritten even when its values look the same, because Home
-// Assistant's YAML 1.1 reader turns a plain 0123 into a number and yes
-// into true.
+// whose every key and value is a string to Home Assistant, once each:
+// anything else is rewritten even when its values look the same.
 func currentMap(v *yaml.Node) (m []Pair, ok bool) {
 	if v.Kind != yaml.MappingNode {
 		return nil, false
@@ -223,7 +222,7 @@ func currentMap(v *yaml.Node) (m []Pair, ok bool) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], v.Content[i+1]
-		if !quotedString(k) || !quotedString(val) || seen[k.Value] {
+		if !isString(k) || !isString(val) || seen[k.Value] {
 			ok = false
 			continue
 		}
@@ -233,9 +232,41 @@ func currentMap(v *yaml.Node) (m []Pair, ok bool) {
 	return m, ok
 }
 
-func quotedString(n *yaml.Node) bool {
-	quoted := n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0
-	return n.Kind == yaml.ScalarNode && quoted && n.ShortTag() == "!!str"
+// plainWord is what an unquoted scalar may look like and still be taken
+// for a string here: no sign, dot, colon or dash that could make it a
+// number, a date or a time.
+var plainWord = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+// yaml11Words are the unquoted words that Home Assistant's YAML 1.1
+// reader takes for booleans or null.
+var yaml11Words = map[string]bool{"y": true, "n": true, "yes": true, "no": true,
+	"true": true, "false": true, "on": true, "off": true, "null": true}
+
+// isString tells whether both yaml.v3 (YAML 1.2) and Home Assistant's
+// YAML 1.1 reader take n for a string. Quoted and block scalars are
+// strings; a plain one only when it is a word that is not all digits
+// (0123 is the number 83 to YAML 1.1), not 0b or 0x something, and not a
+// YAML 1.1 boolean or null such as yes or on. The editor of Home
+// Assistant writes strings this way, so a file it saved is not rewritten
+// for its quoting alone.
+func isString(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		return false
+	}
+	if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return true
+	}
+	s := n.Value
+	lower := strings.ToLower(s)
+	switch {
+	case n.Style&yaml.TaggedStyle != 0:
+		return true // tagged explicitly
+	case !plainWord.MatchString(s), strings.Trim(s, "0123456789_") == "", yaml11Words[lower]:
+		return false
+	case strings.HasPrefix(lower, "0b"), strings.HasPrefix(lower, "0x"):
+		return false
+	}
+	return true
 }
 
 // equalMap compares two maps without regard to order.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
 )
 
 // auto wraps action lines in an automation with the test alias.
@@ -73,6 +74,15 @@ func TestPatch(t *testing.T) {
 			in:      auto("  actions:\n  - variables:\n      uid_map:\n        \"7\": \"yes\"\n        '0123': '12345'\n"),
 			m:       m,
 			want:    auto("  actions:\n  - variables:\n      uid_map:\n        \"7\": \"yes\"\n        '0123': '12345'\n"),
+			changed: false,
+		},
+		{
+			name: "strings as Home Assistant's editor writes them are unchanged",
+			in: auto("  actions:\n  - variables:\n      uid_map:\n        '0123': alice_k\n" +
+				"        A7A8: '3787093963'\n        39P: |-\n          x\n"),
+			m: []Pair{{"0123", "alice_k"}, {"39P", "x"}, {"A7A8", "3787093963"}},
+			want: auto("  actions:\n  - variables:\n      uid_map:\n        '0123': alice_k\n" +
+				"        A7A8: '3787093963'\n        39P: |-\n          x\n"),
 			changed: false,
 		},
 		{
@@ -198,7 +208,8 @@ func TestInspect(t *testing.T) {
 		file string
 		want Automation
 	}{
-		{"editor.in.yaml", Automation{ID: "1718031055021", Alias: alias, Line: 17, MapLine: 30}},
+		{"editor.in.yaml", Automation{ID: "1718031055021", Alias: alias, Line: 17, MapLine: 30,
+			Map: []Pair{{"1234", "alice_k"}, {"39P", "3787093963"}, {"7", "bob"}}}},
 		{"handwritten.in.yaml", Automation{Alias: alias, Line: 5, MapLine: 20,
 			Map: []Pair{{"0123", "alice_k"}, {"7", "bob"}, {"1234", "3787093963"}}}},
 	}
@@ -209,6 +220,28 @@ func TestInspect(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("Inspect(%s) mismatch (-want +got):\n%s", tt.file, diff)
+		}
+	}
+}
+
+func TestIsString(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"alice_k", true}, {"A7A8", true}, {"39P", true}, {"'0123'", true}, {`"yes"`, true},
+		{"!!str 0123", true}, {"|\n  7\n", true},
+		{"0123", false}, {"7", false}, {"1_000", false}, {"0x1F", false}, {"0b101", false},
+		{"yes", false}, {"On", false}, {"N", false}, {"NULL", false}, {"~", false}, {"1.5", false},
+		{"12:30", false}, {"2024-01-02", false}, {"1e5", false}, {"0o17", false}, {"a-b", false}, {"!!int '7'", false},
+	}
+	for _, tt := range tests {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(tt.in), &doc); err != nil {
+			t.Fatalf("yaml.Unmarshal(%q): %v", tt.in, err)
+		}
+		if got := isString(doc.Content[0]); got != tt.want {
+			t.Errorf("isString(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
