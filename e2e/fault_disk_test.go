@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/xecut/resident/chain"
+)
+
+// mountOrSkip runs mount; when that is not permitted it skips outside CI,
+// with advice, and fails in CI.
+func mountOrSkip(tb testing.TB, args ...string) {
+	tb.Helper()
+	out, err := exec.Command("mount", args...).CombinedOutput()
+	if err == nil {
+		return
+	}
+	msg := "mount " + strings.Join(args, " ") + ": " + err.Error() + " " + strings.TrimSpace(string(out)) +
+		" (the disk fault tests mount a small tmpfs: run them as root with mount from util-linux)"
+	if os.Getenv("CI") != "" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+}
+
+func umount(tb testing.TB, dir string) {
+	tb.Helper()
+	if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+		tb.Errorf("umount %s: %v %s", dir, err, out)
+	}
+}
+
+// tmpfsData mounts a tmpfs of size as a new data folder, unmounted when
+// the test ends (after the server, started later, has stopped).
+func tmpfsData(tb testing.TB, size string) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	mountOrSkip(tb, "-t", "tmpfs", "-o", "size="+size+",mode=0755", "tmpfs", dir)
+	tb.Cleanup(func() { umount(tb, dir) })
+	return dir
+}
+
+// diskRig is a server on a tmpfs with a few versions stored.
+type diskRig struct {
+	tb   testing.TB
+	bin  string
+	dir  string
+	srv  *serveProc
+	head answer // GET /accounts before the fault
+	dump answer // GET /dump before the fault
+}
+
+func newDiskRig(tb testing.TB) *diskRig {
+	tb.Helper()
+	r := &diskRig{tb: tb, bin: residentBinary(tb), dir: tmpfsData(tb, "512k")}
+	r.srv = runServe(tb, r.bin, r.dir, freeAddr(tb))
+	l := newLedger()
+	for _, tag := range []string{"before-1", "before-2", "before-3"} {
+		if a := l.post(context.Background(), r.srv.base, tag); !a.ok() {
+			tb.Fatalf("POST %s = %d %s %v", tag, a.status, a.body, a.err)
+		}
+	}
+	r.head, r.dump = r.get("/accounts"), r.get("/dump")
+	return r
+}
+
+func (r *diskRig) get(path string) answer {
+	r.tb.Helper()
+	a := call(context.Background(), http.MethodGet, r.srv.base+path, readKey, nil)
+	if a.err != nil || a.status != http.StatusOK {
+		r.tb.Fatalf("GET %s = %d %s %v", path, a.status, a.body, a.err)
+	}
+	return a
+}
+
+// refused posts during the fault and checks the answer, and that the
+// head, the dump and the folder stayed as they were.
+func (r *diskRig) refused(tag string, wantStatus int, wantMsg string) {
+	r.tb.Helper()
+	before := versionNames(r.tb, r.dir)
+	a := newLedger().post(context.Background(), r.srv.base, tag)
+	if a.err != nil || a.status != wantStatus || !strings.Contains(a.body, wantMsg) {
+		r.tb.Errorf("POST during the fault = %d %s %v, want %d saying %q", a.status, a.body, a.err,
+			wantStatus, wantMsg)
+	}
+	if strings.Contains(a.body, r.dir) {
+		r.tb.Errorf("the answer shows the server's path: %s", a.body)
+	}
+	if got := r.get("/accounts"); got.body != r.head.body || got.etag != r.head.etag {
+		r.tb.Errorf("GET /accounts after the refused write = %s, want the old head %s", got.etag, r.head.etag)
+	}
+	if got := r.get("/dump"); got.body != r.dump.body {
+		r.tb.Errorf("GET /dump changed after a refused write")
+	}
+	if after := versionNames(r.tb, r.dir); strings.Join(after, ",") != strings.Join(before, ",") {
+		r.tb.Errorf("version files changed by a refused write: %q, then %q", before, after)
+	}
+}
+
+// recovered posts once the fault is gone and checks the new head.
+func (r *diskRig) recovered(tag string) {
+	r.tb.Helper()
+	a := newLedger().post(context.Background(), r.srv.base, tag)
+	if !a.ok() {
+		r.tb.Fatalf("POST after the fault = %d %s %v, want {\"ok\":true}", a.status, a.body, a.err)
+	}
+	if got := r.get("/accounts"); got.etag == r.head.etag || !strings.Contains(got.body, tag) {
+		r.tb.Errorf("GET /accounts after recovery = %s, want a new head holding %s", got.etag, tag)
+	}
+	r.srv.stop()
+	tags := chainTags(r.tb, r.bin, r.dir)
+	if want := []string{"before-1", "before-2", "before-3", tag}; strings.Join(tags, ",") != strings.Join(want, ",") {
+		r.tb.Errorf("chain after recovery = %q, want %q", tags, want)
+	}
+}
+
+func versionNames(tb testing.TB, dir string) []string {
+	tb.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if chain.IsCandidate(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// TestDiskFull fills the data folder's disk: a write is refused with 507
+// and a message saying so, reads go on, and writing works once space is
+// freed.
+func TestDiskFull(t *testing.T) {
+	r := newDiskRig(t)
+	filler := filepath.Join(r.dir, "filler")
+	fillDisk(t, filler)
+	r.refused("during-full", http.StatusInsufficientStorage, "disk is full")
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	r.recovered("after-full")
+}
+
+// TestReadOnlyFolder turns the data folder read-only under the running
+// server. A remount of the tmpfs itself would be refused while the
+// server holds its lock file open for writing, as the kernel does when it
+// turns a failing disk read-only: a read-only bind mount of the folder
+// over itself stops the server's writes, root's too, the same way.
+func TestReadOnlyFolder(t *testing.T) {
+	r := newDiskRig(t)
+	mountOrSkip(t, "--bind", r.dir, r.dir)
+	mountOrSkip(t, "-o", "remount,bind,ro", r.dir)
+	if err := os.WriteFile(filepath.Join(r.dir, "probe"), nil, 0o644); !errors.Is(err, syscall.EROFS) {
+		umount(t, r.dir)
+		t.Fatalf("writing into the read-only folder = %v, want EROFS", err)
+	}
+	r.refused("during-ro", http.StatusInternalServerError, "not writable")
+	umount(t, r.dir)
+	r.recovered("after-ro")
+}
+
+// fillDisk writes to path until its file system is full.
+func fillDisk(tb testing.TB, path string) {
+	tb.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	block := make([]byte, 4096)
+	for {
+		if _, err := f.Write(block); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				tb.Fatalf("fill %s: %v", path, err)
+			}
+			return
+		}
+	}
+}
