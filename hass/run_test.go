@@ -304,7 +304,6 @@ func TestUpdaterConcurrentEdit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newJobEnv(t, doorAutomation)
 			u := e.job.Updater
-			u.Attempts = DefaultAttempts
 			reads := 0
 			u.readFile = func(path string) ([]byte, error) {
 				b, err := os.ReadFile(path)

@@ -31,10 +31,12 @@ type Updater struct {
 	HA    Reloader
 	Log   *slog.Logger
 	// Attempts bounds how often the file is read again after someone else
-	// (Home Assistant's editor) saved it between our read and our write.
+	// (Home Assistant's editor) saved it between our read and our write;
+	// 0 means DefaultAttempts.
 	Attempts int
 	// ConfirmTries and ConfirmWait bound the wait for the automation's
-	// entity after a reload: Home Assistant may still be setting it up.
+	// entity after a reload, as Home Assistant may still be setting it up;
+	// 0 means DefaultConfirmTries and DefaultConfirmWait.
 	ConfirmTries int
 	ConfirmWait  time.Duration
 	// BeforeWrite, when set, runs once the file is known to need a change
@@ -53,7 +55,11 @@ func (u *Updater) Write(m []Pair) (content []byte, changed bool, err error) {
 	if read == nil {
 		read = os.ReadFile
 	}
-	for range max(u.Attempts, 1) {
+	attempts := u.Attempts
+	if attempts <= 0 {
+		attempts = DefaultAttempts
+	}
+	for range attempts {
 		src, err := read(u.Path)
 		if err != nil {
 			return nil, false, fmt.Errorf("read automations file: %w", err)
