@@ -73,7 +73,9 @@ func (s *server) postAccounts(c *gin.Context) {
 		s.log.Info("version stored", logkey.Version, v.SHA256, logkey.Unixtime, v.Unixtime,
 			logkey.Role, string(roleFrom(c)))
 	}
-	c.Header("ETag", strongTag(s.store.Head().SHA256))
+	// The version this write made or found, not whatever is head by now:
+	// an editor's next If-Match must not skip a version it has not seen.
+	c.Header("ETag", strongTag(v.SHA256))
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "application/json", []byte(`{"ok":true}`))
 }

@@ -32,11 +32,19 @@ func text(c *gin.Context, body string) {
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(body))
 }
 
+// warnInvalid logs, once per head, that an export leaves entries out.
 func (s *server) warnInvalid(head chain.Head) {
-	if head.Invalid != nil {
-		s.log.Warn("the head breaks a rule; its flawed entries are left out of the export",
-			logkey.Version, head.SHA256, logkey.Err, head.Invalid)
+	if head.Invalid == nil {
+		return
 	}
+	s.warnMu.Lock()
+	defer s.warnMu.Unlock()
+	if s.warned == head.SHA256 {
+		return
+	}
+	s.warned = head.SHA256
+	s.log.Warn("the head breaks a rule; its flawed entries are left out of the exports",
+		logkey.Version, head.SHA256, logkey.Err, head.Invalid)
 }
 
 // flawed holds the paths of a document's problems, so that an export can

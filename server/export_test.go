@@ -211,8 +211,9 @@ func TestInvalidHeadServedAndFiltered(t *testing.T) {
 	if got := otpMap(t, string(ts.get(t, "/export/otp-map", readKey).body)); len(got) != 1 || got["2"] != "bo" {
 		t.Errorf("uid_map of the invalid head = %v, want only 2: bo", got)
 	}
-	if !strings.Contains(ts.logs.String(), "level=WARN") {
-		t.Errorf("no warning logged for the invalid head:\n%s", ts.logs.String())
+	ts.get(t, "/export/vpn", readKey)
+	if n := strings.Count(ts.logs.String(), "level=WARN"); n != 1 {
+		t.Errorf("%d warnings logged for three exports of the invalid head, want one:\n%s", n, ts.logs.String())
 	}
 }
 
@@ -220,7 +221,10 @@ func TestSafeIdent(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"stefan_6001", "stefan_6001"},
 		{"Mina N.", "Mina_N."},
-		{"Стефан Ђ.", "account"},
+		{"Стефан Ђ.", "Stefan_Dj."},
+		{"Ивана K.", "Ivana_K."},
+		{"Đorđe Š.", "Djordje_S."},
+		{"日本", "account"},
 		{"../../etc/passwd", "_.._etc_passwd"},
 		{"a\nb", "a_b"},
 		{"-rf", "rf"},

@@ -80,12 +80,23 @@ func printable(values ...string) bool {
 	return true
 }
 
+// serbianToASCII spells Serbian names, Cyrillic or Latin, in ASCII, so
+// that a file name still says whose it is.
+var serbianToASCII = func() *strings.Replacer {
+	const pairs = "А A Б B В V Г G Д D Ђ Dj Е E Ж Z З Z И I Ј J К K Л L Љ Lj М M Н N Њ Nj " +
+		"О O П P Р R С S Т T Ћ C У U Ф F Х H Ц C Ч C Џ Dz Ш S " +
+		"а a б b в v г g д d ђ dj е e ж z з z и i ј j к k л l љ lj м m н n њ nj " +
+		"о o п p р r с s т t ћ c у u ф f х h ц c ч c џ dz ш s " +
+		"Č C Ć C Đ Dj Š S Ž Z č c ć c đ dj š s ž z"
+	return strings.NewReplacer(strings.Fields(pairs)...)
+}()
+
 // safeIdent reduces s to letters, digits, '_', '.' and '-', each run of
 // anything else becoming one '_', so that it is safe in a file name.
 func safeIdent(s string) string {
 	var b strings.Builder
 	under := false
-	for _, r := range s {
+	for _, r := range serbianToASCII.Replace(s) {
 		ok := r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_.-", r))
 		switch {
 		case ok:

@@ -6,6 +6,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,6 +41,9 @@ type server struct {
 	maxBody int64
 	log     *slog.Logger
 	spec    []byte
+
+	warnMu sync.Mutex
+	warned string // the invalid head last warned about
 }
 
 // New returns the handler serving every route of the API.
