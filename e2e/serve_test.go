@@ -323,6 +323,7 @@ func TestServeSmoke(t *testing.T) {
 
 	checkHealthcheck(t, s.base)
 	checkSecondServerRefused(t, dir)
+	checkAddressInUse(t, strings.TrimPrefix(s.base, "http://"))
 	s.stop(t)
 	logs := s.log()
 	for _, want := range []string{"method=POST path=/accounts status=200", "role=read-write", "msg=stopped"} {
@@ -368,6 +369,15 @@ func checkSecondServerRefused(tb testing.TB, dir string) {
 	stderr, code := serveRefused(tb, serveEnv(), "--data", dir, "--listen", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(stderr, "another resident serve holds this data folder") {
 		tb.Errorf("a second server on the same folder: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// checkAddressInUse starts a server on another folder but a taken port.
+func checkAddressInUse(tb testing.TB, addr string) {
+	tb.Helper()
+	stderr, code := serveRefused(tb, serveEnv(), "--data", tb.TempDir(), "--listen", addr)
+	if code != 1 || !strings.Contains(stderr, "listen on "+addr) || !strings.Contains(stderr, "hint:") {
+		tb.Errorf("a server on a taken address: exit %d, stderr:\n%s", code, stderr)
 	}
 }
 
