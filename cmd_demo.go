@@ -11,6 +11,7 @@ import (
 // demoDataCommand writes a made-up data folder, for trying the server out
 // and for benchmarks; testdata/demo-data is its output for the defaults.
 func demoDataCommand() *cli.Command {
+	d := demo.DefaultOptions
 	return &cli.Command{
 		Name:   "demo-data",
 		Usage:  "write a made-up chain of versions into an empty folder",
@@ -18,27 +19,28 @@ func demoDataCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Required: true, EnvVars: []string{"RESIDENT_DEMO_OUT"},
 				Usage: "folder to write the versions into; it must hold none yet"},
-			&cli.IntFlag{Name: "accounts", Value: demo.DefaultOptions.Accounts,
-				EnvVars: []string{"RESIDENT_DEMO_ACCOUNTS"},
-				Usage:   fmt.Sprintf("accounts in the last version (default %d)", demo.DefaultOptions.Accounts)},
-			&cli.IntFlag{Name: "versions", Value: demo.DefaultOptions.Versions,
-				EnvVars: []string{"RESIDENT_DEMO_VERSIONS"},
-				Usage:   fmt.Sprintf("versions in the chain (default %d)", demo.DefaultOptions.Versions)},
-			&cli.Uint64Flag{Name: "seed", Value: demo.DefaultOptions.Seed,
-				EnvVars: []string{"RESIDENT_DEMO_SEED"},
-				Usage:   fmt.Sprintf("seed of the made-up data (default %d)", demo.DefaultOptions.Seed)},
+			&cli.IntFlag{Name: "accounts", Value: d.Accounts, EnvVars: []string{"RESIDENT_DEMO_ACCOUNTS"},
+				Usage: fmt.Sprintf("accounts in the last version (default %d)", d.Accounts)},
+			&cli.IntFlag{Name: "versions", Value: d.Versions, EnvVars: []string{"RESIDENT_DEMO_VERSIONS"},
+				Usage: fmt.Sprintf("versions in the chain (default %d)", d.Versions)},
+			&cli.Uint64Flag{Name: "seed", Value: d.Seed, EnvVars: []string{"RESIDENT_DEMO_SEED"},
+				Usage: fmt.Sprintf("seed of the made-up data (default %d)", d.Seed)},
 		},
-		Action: func(c *cli.Context) error {
-			opts := demo.Options{Accounts: c.Int("accounts"), Versions: c.Int("versions"), Seed: c.Uint64("seed")}
-			if opts.Accounts < 1 || opts.Versions < 1 {
-				return usageError("--accounts and --versions must be at least 1")
-			}
-			head, err := demo.Write(c.String("out"), opts)
-			if err != nil {
-				return fail(exitFailure, err)
-			}
-			fmt.Fprintf(c.App.Writer, "wrote %d versions to %s, head %s\n", opts.Versions, c.String("out"), head.Name)
-			return nil
-		},
+		Action: runDemoData,
 	}
+}
+
+func runDemoData(c *cli.Context) error {
+	opts := demo.Options{Accounts: c.Int("accounts"), Versions: c.Int("versions"),
+		Seed: c.Uint64("seed")}
+	if opts.Accounts < 1 || opts.Versions < 1 {
+		return usageError("--accounts and --versions must be at least 1")
+	}
+	head, err := demo.Write(c.String("out"), opts)
+	if err != nil {
+		return fail(exitFailure, err)
+	}
+	fmt.Fprintf(c.App.Writer, "wrote %d versions to %s, head %s\n",
+		opts.Versions, c.String("out"), head.Name)
+	return nil
 }

@@ -48,8 +48,9 @@ func serveCommand() *cli.Command {
 			&cli.Int64Flag{Name: "max-body", Value: server.DefaultMaxBody,
 				EnvVars: []string{"RESIDENT_MAX_BODY"},
 				Usage:   "largest request body accepted, in bytes (default 8 MiB)"},
-			&cli.StringFlag{Name: "name", Value: server.DefaultName, EnvVars: []string{"RESIDENT_NAME"},
-				Usage: "hackspace name used in the VPN export's file names (default xecut)"},
+			&cli.StringFlag{Name: "name", Value: server.DefaultName,
+				EnvVars: []string{"RESIDENT_NAME"},
+				Usage:   "hackspace name used in the VPN export's file names (default xecut)"},
 		},
 		Action: runServe,
 	}
@@ -105,7 +106,8 @@ func serveOptions(c *cli.Context) (server.Options, error) {
 		return server.Options{}, usageError("--max-body %d: must be a positive number of bytes",
 			c.Int64("max-body"))
 	}
-	return server.Options{Keys: keys, Name: c.String("name"), MaxBody: c.Int64("max-body")}, nil
+	opts := server.Options{Keys: keys, Name: c.String("name"), MaxBody: c.Int64("max-body")}
+	return opts, nil
 }
 
 func openStore(dir string) (*chain.Store, error) {

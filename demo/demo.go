@@ -62,7 +62,8 @@ func Write(dir string, opts Options) (head chain.Version, err error) {
 		head = chain.Version{Name: chain.FileName(t.Unix(), sum), Unixtime: t.Unix(),
 			SHA256: sum, Last: last, Size: int64(len(data))}
 		path := filepath.Join(dir, head.Name)
-		if _, err := atomicfile.WriteFile(path, data, atomicfile.Options{ExpectAbsent: true, NoSync: true}); err != nil {
+		opt := atomicfile.Options{ExpectAbsent: true, NoSync: true}
+		if _, err := atomicfile.WriteFile(path, data, opt); err != nil {
 			return head, fmt.Errorf("write version %d: %w", i+1, err)
 		}
 		last = sum

@@ -52,7 +52,9 @@ var fees = map[string][]string{
 }
 
 // currencyWeights makes dinars the usual case.
-var currencyWeights = []string{"RSD", "RSD", "RSD", "RSD", "RSD", "EUR", "EUR", "USD", "RUB", "ETH", "BTC"}
+var currencyWeights = []string{
+	"RSD", "RSD", "RSD", "RSD", "RSD", "EUR", "EUR", "USD", "RUB", "ETH", "BTC",
+}
 
 // people hands out accounts whose unique fields never collide.
 type people struct {
@@ -65,11 +67,13 @@ type people struct {
 }
 
 func newPeople(r *rand.Rand) *people {
-	p := &people{r: r, usernames: map[string]bool{}, telegrams: map[string]bool{}, prefixes: map[string]bool{}}
+	p := &people{r: r, usernames: map[string]bool{}, telegrams: map[string]bool{},
+		prefixes: map[string]bool{}}
 	for host := model.MinVPNHost; host <= model.MaxVPNHost; host++ {
 		p.freeIPs = append(p.freeIPs, host)
 	}
-	r.Shuffle(len(p.freeIPs), func(i, j int) { p.freeIPs[i], p.freeIPs[j] = p.freeIPs[j], p.freeIPs[i] })
+	ips := p.freeIPs
+	r.Shuffle(len(ips), func(i, j int) { ips[i], ips[j] = ips[j], ips[i] })
 	return p
 }
 
@@ -157,7 +161,8 @@ func (p *people) addVPN(a *model.Account) {
 	}
 	host := p.freeIPs[len(p.freeIPs)-1]
 	p.freeIPs = p.freeIPs[:len(p.freeIPs)-1]
-	a.VPN = append(a.VPN, model.VPN{IP: "192.168.11." + strconv.Itoa(host), WGPublicKey: wgKey(p.r)})
+	ip := "192.168.11." + strconv.Itoa(host)
+	a.VPN = append(a.VPN, model.VPN{IP: ip, WGPublicKey: wgKey(p.r)})
 }
 
 func (p *people) removeVPN(a *model.Account) {
@@ -189,6 +194,8 @@ func (p *people) addPayment(a *model.Account, day time.Time) {
 	pay := model.FeePayment{Date: day.Format(time.DateOnly), Currency: cur,
 		Amount: json.Number(p.pick(fees[cur]))}
 	list := append(slices.Clone(a.FeePayments), pay)
-	slices.SortStableFunc(list, func(x, y model.FeePayment) int { return strings.Compare(x.Date, y.Date) })
+	slices.SortStableFunc(list, func(x, y model.FeePayment) int {
+		return strings.Compare(x.Date, y.Date)
+	})
 	a.FeePayments = list
 }

@@ -55,7 +55,8 @@ func parseResidency(body []byte) (residency, error) {
 		if !ok {
 			continue
 		}
-		r.entries = append(r.entries, residencyEntry{index: i, username: name, resident: a["resident"]})
+		e := residencyEntry{index: i, username: name, resident: a["resident"]}
+		r.entries = append(r.entries, e)
 	}
 	return r, nil
 }

@@ -13,15 +13,19 @@ func endpoints() []endpoint {
 	forbidden := errorResponse("the key's role may not do this")
 	return []endpoint{
 		{method: http.MethodGet, path: "/accounts", secured: true,
-			summary: "The newest version's stored bytes (the election key: Decentrala accounts only)",
-			params:  openapi3.Parameters{header("If-None-Match", "answer 304 if the version is still this ETag")},
+			summary: "The newest version's stored bytes " +
+				"(the election key: Decentrala accounts only)",
+			params: openapi3.Parameters{header("If-None-Match",
+				"answer 304 if the version is still this ETag")},
 			responses: map[int]*openapi3.Response{
 				200: jsonResponse("the newest version, with its sha256 as ETag", "Document"),
 				304: openapi3.NewResponse().WithDescription("not modified"),
 			}},
 		{method: http.MethodPost, path: "/accounts", secured: true,
-			summary: "Store a new version (the election key: only residency of Decentrala accounts)",
-			params:  openapi3.Parameters{header("If-Match", "store only if the newest version is still this ETag")},
+			summary: "Store a new version " +
+				"(the election key: only residency of Decentrala accounts)",
+			params: openapi3.Parameters{header("If-Match",
+				"store only if the newest version is still this ETag")},
 			body: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
 				WithJSONSchemaRef(ref("AccountsUpdate"))},
 			responses: map[int]*openapi3.Response{
@@ -29,7 +33,8 @@ func endpoints() []endpoint {
 				403: forbidden,
 				412: errorResponse("the newest version is no longer the one in If-Match"),
 				413: errorResponse("the body is larger than the limit"),
-				422: jsonResponse("the body breaks a rule; every problem is listed", "ValidationError"),
+				422: jsonResponse("the body breaks a rule; every problem is listed",
+					"ValidationError"),
 				500: errorResponse("the version could not be stored; nothing changed"),
 				507: errorResponse("the disk is full; nothing changed"),
 			}},
@@ -81,14 +86,13 @@ func errorResponse(desc string) *openapi3.Response {
 	return jsonResponse(desc, "Error")
 }
 
-func textResponse(desc string) *openapi3.Response {
-	return openapi3.NewResponse().WithDescription(desc).
-		WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{"text/plain"}))
-}
+func textResponse(desc string) *openapi3.Response { return stringResponse(desc, "text/plain") }
 
-func htmlResponse(desc string) *openapi3.Response {
-	return openapi3.NewResponse().WithDescription(desc).
-		WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{"text/html"}))
+func htmlResponse(desc string) *openapi3.Response { return stringResponse(desc, "text/html") }
+
+func stringResponse(desc, mediaType string) *openapi3.Response {
+	content := openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{mediaType})
+	return openapi3.NewResponse().WithDescription(desc).WithContent(content)
 }
 
 func header(name, desc string) *openapi3.ParameterRef {
@@ -96,9 +100,11 @@ func header(name, desc string) *openapi3.ParameterRef {
 		WithDescription(desc).WithSchema(openapi3.NewStringSchema())}
 }
 
+var idChars = strings.NewReplacer("/", "_", "-", "_", ".", "_")
+
 // operationID turns GET /export/otp-map into get_export_otp_map.
 func operationID(method, path string) string {
-	id := strings.ToLower(method) + strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(path)
+	id := strings.ToLower(method) + idChars.Replace(path)
 	return strings.TrimSuffix(id, "_")
 }
 

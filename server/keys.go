@@ -20,7 +20,8 @@ const MinKeyLength = 10
 // missing, shorter than MinKeyLength, contains whitespace or control
 // characters, or equals another; the error names the variable.
 func KeysFromEnv(getenv func(string) string) (Keys, error) {
-	k := Keys{Read: getenv(EnvReadKey), Write: getenv(EnvWriteKey), Election: getenv(EnvElectionKey)}
+	k := Keys{Read: getenv(EnvReadKey), Write: getenv(EnvWriteKey),
+		Election: getenv(EnvElectionKey)}
 	vars := []struct{ name, value string }{
 		{EnvReadKey, k.Read}, {EnvWriteKey, k.Write}, {EnvElectionKey, k.Election},
 	}

@@ -76,7 +76,8 @@ func paths() *openapi3.Paths {
 		}
 		if e.secured {
 			op.Security = &openapi3.SecurityRequirements{{bearerScheme: []string{}}}
-			op.Responses.Set("401", &openapi3.ResponseRef{Value: errorResponse("no key or an unknown key")})
+			op.Responses.Set("401",
+				&openapi3.ResponseRef{Value: errorResponse("no key or an unknown key")})
 		} else {
 			op.Security = &openapi3.SecurityRequirements{}
 		}

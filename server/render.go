@@ -73,12 +73,14 @@ func quote(s string) string {
 // breaks, control and other invisible characters.
 func printable(values ...string) bool {
 	for _, s := range values {
-		if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		if !utf8.ValidString(s) || strings.IndexFunc(s, invisible) >= 0 {
 			return false
 		}
 	}
 	return true
 }
+
+func invisible(r rune) bool { return !unicode.IsPrint(r) }
 
 // serbianToASCII spells Serbian names, Cyrillic or Latin, in ASCII, so
 // that a file name still says whose it is.
@@ -97,7 +99,8 @@ func safeIdent(s string) string {
 	var b strings.Builder
 	under := false
 	for _, r := range serbianToASCII.Replace(s) {
-		ok := r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_.-", r))
+		ok := r < unicode.MaxASCII &&
+			(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_.-", r))
 		switch {
 		case ok:
 			b.WriteRune(r)
