@@ -124,3 +124,32 @@ func TestElectionBadBodies(t *testing.T) {
 		t.Errorf("refused election POSTs wrote %v", after)
 	}
 }
+
+// FuzzParseResidency checks that no body can make an election write
+// change anything but the residency of the head's Decentrala accounts.
+func FuzzParseResidency(f *testing.F) {
+	f.Add([]byte(`{"accounts":[{"username":"Ana","resident":true}]}`))
+	f.Add([]byte(`{"accounts":[{"username":"Bojan","resident":false,"decentrala":true}]}`))
+	f.Add([]byte(`{"accounts":[{"username":"Ana","resident":1},{}]}`))
+	f.Add([]byte(`[]`))
+	tel := "ana_1"
+	head := chain.Head{Doc: &model.Document{Accounts: []model.Account{
+		{Username: "Ana", Decentrala: true, Telegram: &tel},
+		{Username: "Bojan", Resident: true},
+	}}}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := parseResidency(body)
+		if err != nil {
+			return
+		}
+		got, err := r.apply(head)
+		if err != nil {
+			return
+		}
+		want := slices.Clone(head.Doc.Accounts)
+		want[0].Resident = got[0].Resident
+		if !model.EqualAccounts(got, want) {
+			t.Fatalf("body %q changed more than Ana's residency: %+v", body, got)
+		}
+	})
+}
