@@ -20,7 +20,7 @@ func healthcheckCommand() *cli.Command {
 			&cli.StringFlag{Name: "url", EnvVars: []string{"RESIDENT_HEALTHCHECK_URL"},
 				Usage: "URL to ask (default http://127.0.0.1:<port of --listen>/healthz)"},
 			&cli.StringFlag{Name: "listen", Value: ":8000", EnvVars: []string{"RESIDENT_LISTEN"},
-				Usage: "the server's listen address, for the default URL (default :8000)"},
+				Usage: "the server's listen address, for the default URL"},
 		},
 		Action: runHealthcheck,
 	}
