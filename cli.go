@@ -82,9 +82,9 @@ func isUsage(err error) bool {
 func logFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"RESIDENT_LOG_LEVEL"},
-			Usage: "least severe log level written: debug, info, warn or error (default info)"},
+			Usage: "least severe log level written: debug, info, warn or error"},
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"RESIDENT_LOG_FORMAT"},
-			Usage: "log line format on stderr: text or json (default text)"},
+			Usage: "log line format on stderr: text or json"},
 	}
 }
 
