@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // LoadDir reads every version in dir, checks each against its name and
@@ -15,23 +18,63 @@ func LoadDir(dir string) ([]Version, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read data folder: %w", err)
 	}
-	var vs []Version
+	var cands []os.DirEntry
 	for _, e := range entries {
-		if !IsCandidate(e.Name()) {
-			continue
+		if IsCandidate(e.Name()) {
+			cands = append(cands, e)
 		}
-		if !e.Type().IsRegular() {
-			return nil, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: "not a regular file"}
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: err.Error()}
-		}
-		v, err := ReadVersion(e.Name(), data)
+	}
+	vs, err := readAll(dir, cands)
+	if err != nil {
+		return nil, err
+	}
+	return Order(vs)
+}
+
+// readAll reads and checks the files on every CPU: checking the JSON of a
+// version costs far more than reading it, so one core would make a long
+// history slow to verify and to start a server on. Files are claimed in
+// name order and no new one is claimed after a problem, so every file
+// before a bad one is checked and the problem returned is the first in
+// name order, as a reading one by one finds it. At most one file per CPU
+// is in memory at a time.
+func readAll(dir string, entries []os.DirEntry) ([]Version, error) {
+	vs := make([]Version, len(entries))
+	errs := make([]error, len(entries))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(entries)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(entries) {
+					return
+				}
+				if vs[i], errs[i] = readEntry(dir, entries[i]); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		vs = append(vs, v)
 	}
-	return Order(vs)
+	return vs, nil
+}
+
+func readEntry(dir string, e os.DirEntry) (Version, error) {
+	if !e.Type().IsRegular() {
+		return Version{}, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: "not a regular file"}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+	if err != nil {
+		return Version{}, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: err.Error()}
+	}
+	return ReadVersion(e.Name(), data)
 }

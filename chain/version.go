@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -112,16 +111,16 @@ func readMeta(data []byte) (meta, error) {
 	if !utf8.Valid(data) {
 		return meta{}, fmt.Errorf("not valid UTF-8")
 	}
-	// Unmarshal checks the whole input, trailing data included, first.
-	var doc, m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &doc); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return meta{}, fmt.Errorf("not well-formed JSON")
-		}
-		return meta{}, fmt.Errorf("not a JSON object")
+	// Checking the whole input, trailing data included, comes first.
+	if !json.Valid(data) {
+		return meta{}, fmt.Errorf("not well-formed JSON")
 	}
-	if err := json.Unmarshal(doc["meta"], &m); err != nil || m == nil {
+	raw, err := topLevelMember(data, "meta")
+	if err != nil {
+		return meta{}, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
 		return meta{}, fmt.Errorf("no meta object")
 	}
 	t, err := strconv.ParseInt(string(m["unixtime"]), 10, 64)
