@@ -43,7 +43,7 @@ func runUpdateTelegramIDs(c *cli.Context) error {
 	log = log.With(logkey.Component, "update-telegram-ids")
 	cfg, err := config.Load(c.String("config"))
 	if err != nil {
-		return fail(exitFailure, err)
+		return fail(exitUsage, err, "point --config or RESIDENT_CONFIG at the consumers' config.json")
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -62,7 +62,7 @@ func runUpdateTelegramIDs(c *cli.Context) error {
 	}
 	if err := checkHassConfig(cfg); err != nil {
 		err = fmt.Errorf("config %s: %w", c.String("config"), err)
-		return fail(exitFailure, job.Refuse(ctx, err), hassConfigHint(err))
+		return fail(exitUsage, job.Refuse(ctx, err), hassConfigHint(err))
 	}
 	job.Updater = &hass.Updater{
 		Path:  cfg.HassAutomationsPath,

@@ -62,15 +62,15 @@ func runUpdateVPN(c *cli.Context) error {
 func loadVPNConfig(path string) (*config.Config, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, fail(exitFailure, err,
+		return nil, fail(exitUsage, err,
 			"point --config or RESIDENT_CONFIG at the consumers' config.json")
 	}
 	if err := cfg.CheckVPN(); err != nil {
-		return nil, fail(exitFailure, fmt.Errorf("config %s: %w", path, err),
+		return nil, fail(exitUsage, fmt.Errorf("config %s: %w", path, err),
 			"update-vpn needs vpn_private_key, vpn_port, vpn_admin_ip and vpn_admin_public_key")
 	}
 	if err := cfg.CheckTelegram(); err != nil {
-		return nil, fail(exitFailure, fmt.Errorf("config %s: %w", path, err))
+		return nil, fail(exitUsage, fmt.Errorf("config %s: %w", path, err))
 	}
 	return cfg, nil
 }

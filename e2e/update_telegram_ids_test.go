@@ -207,13 +207,58 @@ func TestUpdateTelegramIDsFailures(t *testing.T) {
 	}
 }
 
-// TestUpdateTelegramIDsNoToken checks that outside an add-on, without a
-// token, the binary stops on the config before it reaches anything.
-func TestUpdateTelegramIDsNoToken(t *testing.T) {
-	bot := notifytest.NewFakeBotAPI(t, hassBotToken)
-	dir, cfg, _ := hassSetup(t, "", "", bot.URL())
-	code, stderr := runHass(t, dir, cfg)
-	if code != 1 || !strings.Contains(stderr, `field "hass_token" is required`) {
-		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 naming hass_token", code, stderr)
+// TestUpdateTelegramIDsConfigMistakes checks that a mistake in the config
+// file is a usage error (exit 2) that names the field, before the binary
+// touches the automations file or Home Assistant.
+func TestUpdateTelegramIDsConfigMistakes(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(c map[string]any)
+		wantErr string
+	}{
+		{name: "no token outside an add-on", wantErr: `field "hass_token" is required`,
+			edit: func(c map[string]any) { delete(c, "hass_token"); delete(c, "hass_url") }},
+		{name: "a typo in a field name", wantErr: `field "hass_tokn" is not a known field`,
+			edit: func(c map[string]any) { c["hass_tokn"] = "x" }},
+		{name: "a wrong type", wantErr: `"hass_url"`,
+			edit: func(c map[string]any) { c["hass_url"] = 5 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ha, bot := newHAFake(t), notifytest.NewFakeBotAPI(t, hassBotToken)
+			dir, cfg, automations := hassSetup(t, ha.srv.URL, hassHAToken, bot.URL())
+			editConfig(t, cfg, tt.edit)
+			before, _ := os.ReadFile(automations)
+			code, stderr := runHass(t, dir, cfg)
+			if code != 2 || !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 saying %q", code, stderr, tt.wantErr)
+			}
+			if after, _ := os.ReadFile(automations); !bytes.Equal(before, after) {
+				t.Errorf("the automations file changed:\n%s", after)
+			}
+			if reqs := ha.requests(); len(reqs) != 0 {
+				t.Errorf("Home Assistant saw %v after a config mistake", reqs)
+			}
+		})
+	}
+}
+
+// editConfig rewrites the config file at path through edit.
+func editConfig(tb testing.TB, path string, edit func(map[string]any)) {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := map[string]any{}
+	if err := json.Unmarshal(b, &c); err != nil {
+		tb.Fatal(err)
+	}
+	edit(c)
+	if b, err = json.Marshal(c); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		tb.Fatal(err)
 	}
 }

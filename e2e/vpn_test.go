@@ -264,8 +264,8 @@ func readConf(tb testing.TB, path string) string {
 }
 
 // TestUpdateVPNCLI runs the binary as the poller would, without touching
-// any interface: config mistakes stop it before anything is written, and
-// RESIDENT_DATA alone locates last.json.
+// any interface: config mistakes stop it with exit 2 before anything is
+// written, and RESIDENT_DATA alone locates last.json.
 func TestUpdateVPNCLI(t *testing.T) {
 	bin := residentBinary(t)
 	valid := func(dir string) map[string]any {
@@ -283,13 +283,13 @@ func TestUpdateVPNCLI(t *testing.T) {
 	}{
 		{name: "valid", wantOut: "installed and reloaded"},
 		{name: "port missing", change: func(c map[string]any) { delete(c, "vpn_port") },
-			wantCode: 1, wantOut: `field "vpn_port" is required`},
+			wantCode: 2, wantOut: `field "vpn_port" is required`},
 		{name: "admin ip taken by the gateway", change: func(c map[string]any) { c["vpn_admin_ip"] = "192.168.11.1" },
-			wantCode: 1, wantOut: `field "vpn_admin_ip" must be between`},
+			wantCode: 2, wantOut: `field "vpn_admin_ip" must be between`},
 		{name: "private key malformed", change: func(c map[string]any) { c["vpn_private_key"] = "secret-but-wrong" },
-			wantCode: 1, wantOut: `field "vpn_private_key" must be a WireGuard private key`},
+			wantCode: 2, wantOut: `field "vpn_private_key" must be a WireGuard private key`},
 		{name: "a typo in a field name", change: func(c map[string]any) { c["vpn_prot"] = 1 },
-			wantCode: 1, wantOut: `field "vpn_prot" is not a known field`},
+			wantCode: 2, wantOut: `field "vpn_prot" is not a known field`},
 		{name: "reload fails", change: func(c map[string]any) { c["vpn_reload_command"] = "exit 3" },
 			wantCode: 1, wantOut: "resident: error: reload: sh: exit status 3; there was no previous file"},
 	}
@@ -314,7 +314,7 @@ func TestUpdateVPNCLI(t *testing.T) {
 			}
 			fi, err := os.Stat(filepath.Join(dir, "wg0.conf"))
 			switch {
-			case tt.wantCode == 1 && tt.name != "reload fails":
+			case tt.wantCode == 2:
 				if err == nil {
 					t.Error("a config mistake still wrote wg0.conf")
 				}
