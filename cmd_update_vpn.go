@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -54,9 +55,16 @@ func runUpdateVPN(c *cli.Context) error {
 	defer stop()
 	job := vpnJob(cfg, c.String("data"), c.Duration("reload-timeout"), log)
 	if err := job.Run(ctx); err != nil {
-		return fail(exitFailure, err, "see the log above; the poller runs update-vpn again on its next cycle")
+		return fail(exitFailure, err, vpnHint(err))
 	}
 	return nil
+}
+
+func vpnHint(err error) string {
+	if errors.Is(err, vpn.ErrNoDataDir) {
+		return "point --data or RESIDENT_DATA at the poller's data folder, the one holding last.json"
+	}
+	return "see the log above; the poller runs update-vpn again on its next cycle"
 }
 
 func loadVPNConfig(path string) (*config.Config, error) {

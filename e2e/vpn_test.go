@@ -280,6 +280,7 @@ func TestUpdateVPNCLI(t *testing.T) {
 		change   func(map[string]any)
 		wantCode int
 		wantOut  string
+		noData   bool // RESIDENT_DATA names a folder that is not there
 	}{
 		{name: "valid", wantOut: "installed and reloaded"},
 		{name: "port missing", change: func(c map[string]any) { delete(c, "vpn_port") },
@@ -292,6 +293,8 @@ func TestUpdateVPNCLI(t *testing.T) {
 			wantCode: 2, wantOut: `field "vpn_prot" is not a known field`},
 		{name: "reload fails", change: func(c map[string]any) { c["vpn_reload_command"] = "exit 3" },
 			wantCode: 1, wantOut: "resident: error: reload: sh: exit status 3; there was no previous file"},
+		{name: "data folder missing", noData: true, wantCode: 1,
+			wantOut: "data folder does not exist\nhint: point --data or RESIDENT_DATA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -304,6 +307,9 @@ func TestUpdateVPNCLI(t *testing.T) {
 			data := filepath.Join(dir, "data")
 			os.Mkdir(data, 0o755)
 			writeLast(t, data, vpnAccount("alice", "192.168.11.3", wgKeyA))
+			if tt.noData {
+				data = filepath.Join(dir, "dta")
+			}
 			out, code := runBin(t, bin, []string{"RESIDENT_DATA=" + data, "RESIDENT_CONFIG=" + filepath.Join(dir, "config.json")},
 				"update-vpn")
 			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {
@@ -314,17 +320,18 @@ func TestUpdateVPNCLI(t *testing.T) {
 			}
 			fi, err := os.Stat(filepath.Join(dir, "wg0.conf"))
 			switch {
-			case tt.wantCode == 2:
+			case tt.wantCode == 2 || tt.noData:
 				if err == nil {
-					t.Error("a config mistake still wrote wg0.conf")
+					t.Error("a config or --data mistake still wrote wg0.conf")
 				}
 			case err != nil || fi.Mode().Perm() != 0o600:
 				t.Errorf("wg0.conf: %v, %v; want a 0600 file", fi, err)
 			case !strings.Contains(readConf(t, filepath.Join(dir, "wg0.conf")), "AllowedIPs = 192.168.11.3/32"):
 				t.Error("wg0.conf lacks the peer from $RESIDENT_DATA/last.json")
 			}
-			if _, err := os.Stat(filepath.Join(dir, "reloaded")); tt.wantCode == 0 && err != nil {
-				t.Error("vpn_reload_command did not run")
+			_, err = os.Stat(filepath.Join(dir, "reloaded"))
+			if reloaded := err == nil; reloaded != (tt.wantCode == 0) {
+				t.Errorf("vpn_reload_command ran: %v, want %v", reloaded, tt.wantCode == 0)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/xecut/resident/logkey"
@@ -31,10 +32,19 @@ type Job struct {
 	Host string
 }
 
+// ErrNoDataDir means the folder that should hold last.json is not there.
+var ErrNoDataDir = errors.New("data folder does not exist")
+
 // Run builds the file from last.json and installs it. A missing or
-// unreadable last.json is logged and gives a file with the admin alone.
-// A failed install is sent to Telegram and returned.
+// unreadable last.json is logged and gives a file with the admin alone,
+// but a missing data folder is a mistake in where to look, not an empty
+// chain: it stops the run before anything is written. A failure is sent
+// to Telegram and returned.
 func (j *Job) Run(ctx context.Context) error {
+	if err := j.checkDataDir(); err != nil {
+		j.notify(ctx, err)
+		return err
+	}
 	peers, dropped, err := Peers(j.Admin, j.entries())
 	if err != nil {
 		return err
@@ -54,6 +64,22 @@ func (j *Job) Run(ctx context.Context) error {
 	}
 	j.Log.Info("wireguard config installed and reloaded", logkey.Path, j.Installer.Path,
 		logkey.Count, len(peers))
+	return nil
+}
+
+// checkDataDir returns ErrNoDataDir when the folder of LastPath is
+// missing or is not a folder.
+func (j *Job) checkDataDir() error {
+	dir := filepath.Dir(j.LastPath)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: %w", dir, ErrNoDataDir)
+	case err != nil:
+		return fmt.Errorf("data folder: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a folder: %w", dir, ErrNoDataDir)
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package vpn
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -58,6 +59,20 @@ func TestJobRun(t *testing.T) {
 		}
 		if !strings.Contains(log.String(), "no last.json") {
 			t.Errorf("log does not say last.json is missing:\n%s", log)
+		}
+	})
+	t.Run("data folder missing: nothing written, notified", func(t *testing.T) {
+		job, r, bot, _ := newJob(t, nil)
+		job.LastPath = filepath.Join(t.TempDir(), "resident-dta", "last.json")
+		err := job.Run(context.Background())
+		if !errors.Is(err, ErrNoDataDir) || !strings.Contains(err.Error(), "resident-dta") {
+			t.Fatalf("Run() = %v, want ErrNoDataDir naming the folder", err)
+		}
+		if _, err := os.Stat(job.Installer.Path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stat %s: %v, want no file", job.Installer.Path, err)
+		}
+		if len(r.seen) != 0 || len(bot.Sent()) != 1 {
+			t.Errorf("%d reloads, %d notifications; want 0 and 1", len(r.seen), len(bot.Sent()))
 		}
 	})
 	t.Run("last.json not JSON: the admin alone", func(t *testing.T) {
