@@ -80,7 +80,19 @@ func loadVPNConfig(path string) (*config.Config, error) {
 	if err := cfg.CheckTelegram(); err != nil {
 		return nil, fail(exitUsage, fmt.Errorf("config %s: %w", path, err))
 	}
+	// Checked here rather than left to the atomic write, whose error
+	// names a temp file and comes after the build.
+	if dir := filepath.Dir(cfg.VPNConfigPath); !isDir(dir) {
+		return nil, fail(exitUsage, fmt.Errorf(
+			"config %s: the folder of vpn_config_path (%s) does not exist: create it or fix the field",
+			path, dir))
+	}
 	return cfg, nil
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 func vpnJob(cfg *config.Config, data string, timeout time.Duration, log *slog.Logger) *vpn.Job {

@@ -293,6 +293,11 @@ func TestUpdateVPNCLI(t *testing.T) {
 			wantCode: 2, wantOut: `field "vpn_prot" is not a known field`},
 		{name: "reload fails", change: func(c map[string]any) { c["vpn_reload_command"] = "exit 3" },
 			wantCode: 1, wantOut: "resident: error: reload: sh: exit status 3; there was no previous file"},
+		{name: "folder of vpn_config_path missing", wantCode: 2,
+			change: func(c map[string]any) {
+				c["vpn_config_path"] = filepath.Join(filepath.Dir(c["vpn_config_path"].(string)), "wg", "wg0.conf")
+			},
+			wantOut: "the folder of vpn_config_path (/"},
 		{name: "data folder missing", noData: true, wantCode: 1,
 			wantOut: "data folder does not exist\nhint: point --data or RESIDENT_DATA"},
 	}
