@@ -61,20 +61,35 @@ func runVerifyChain(c *cli.Context) error {
 	if url != "" && c.String("key") == "" {
 		return usageError("--url needs an API key: set RESIDENT_KEY or --key")
 	}
+	if dir != "" && !isDir(dir) {
+		return fail(exitFailure, fmt.Errorf("data folder %s does not exist or is not a folder", dir),
+			"--dir must name a data folder: the server's --data or a poll copy")
+	}
 	vs, err := verifySource(c, dir, url)
 	var p *chain.Problem
 	if err != nil && !errors.As(err, &p) {
 		return fail(exitFailure, err)
 	}
+	if err == nil && len(vs) == 0 {
+		// An auditor pointed at the wrong place must not be told all is well.
+		p = &chain.Problem{File: dir + url, Kind: kindEmpty, Detail: "no versions found"}
+	}
 	rep := newChainReport(vs, p)
 	if err := printChainReport(os.Stdout, rep, c.Bool("json")); err != nil {
 		return fail(exitFailure, err)
 	}
-	if !rep.Sound {
-		return fail(exitFailure, errors.New("the chain is not sound"))
+	if rep.Sound {
+		return nil
 	}
-	return nil
+	if p.Kind == kindEmpty {
+		return fail(exitFailure, errors.New("the chain is not sound: no versions found"),
+			fmt.Sprintf("check that %s is the data folder or service that holds the chain", dir+url))
+	}
+	return fail(exitFailure, errors.New("the chain is not sound"))
 }
+
+// kindEmpty is the problem of a source without any version.
+const kindEmpty = "no versions"
 
 func verifySource(c *cli.Context, dir, url string) ([]chain.Version, error) {
 	if dir != "" {
