@@ -121,6 +121,9 @@ func openStore(dir string) (*chain.Store, error) {
 		return nil, fail(exitFailure, fmt.Errorf("the chain in %s is broken: %w", dir, err),
 			"run resident verify-chain to see the whole chain; move the named file away "+
 				"only if you know it should not be there")
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fail(exitFailure, fmt.Errorf("open data folder: %w", err),
+			"check --data or RESIDENT_DATA: serve creates the last folder of the path, not its parents")
 	case err != nil:
 		return nil, fail(exitFailure, fmt.Errorf("open data folder: %w", err))
 	}

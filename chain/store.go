@@ -51,11 +51,12 @@ type Store struct {
 	head     Head
 }
 
-// Open locks dir (creating it if needed), verifies the chain in it and loads
-// the head. now is the clock new versions are stamped with.
+// Open locks dir, verifies the chain in it and loads the head. now is the
+// clock new versions are stamped with. dir is created when missing, but not
+// its parent: a typo higher up the path must not start an empty chain.
 func Open(dir string, now func() time.Time) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
+	if err := makeDir(dir); err != nil {
+		return nil, err
 	}
 	lock := flock.New(filepath.Join(dir, LockFile))
 	ok, err := lock.TryLock()
@@ -71,6 +72,19 @@ func Open(dir string, now func() time.Time) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// makeDir creates dir unless it exists; its parent must exist.
+func makeDir(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	switch {
+	case err == nil, errors.Is(err, os.ErrExist):
+		return nil
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("create data folder %s: the folder %s does not exist: %w",
+			dir, filepath.Dir(filepath.Clean(dir)), err)
+	}
+	return fmt.Errorf("create data folder: %w", err)
 }
 
 func (s *Store) load() error {

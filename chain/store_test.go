@@ -18,7 +18,7 @@ import (
 )
 
 func TestOpenEmpty(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "new", "data")
+	dir := filepath.Join(t.TempDir(), "data")
 	s := openStore(t, dir, newClock(1700000000))
 	h := s.Head()
 	if h.SHA256 != chain.ZeroHash || !bytes.Equal(h.Bytes, chain.Stub) || h.Invalid != nil {
@@ -40,6 +40,24 @@ func TestOpenEmpty(t *testing.T) {
 	}
 	if canon := model.Marshal(*doc); !bytes.Equal(canon, chain.Stub) {
 		t.Errorf("Stub = %s, not in canonical form %s", chain.Stub, canon)
+	}
+}
+
+// TestOpenMissingParent checks that a typo above the data folder is an
+// error naming the missing folder, not a new empty chain.
+func TestOpenMissingParent(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "srv", "resident")
+	dir := filepath.Join(parent, "data")
+	s, err := chain.Open(dir, newClock(1).Now)
+	if err == nil {
+		s.Close()
+		t.Fatalf("Open(%s) = nil error, want one naming %s", dir, parent)
+	}
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), parent+" does not exist") {
+		t.Errorf("Open(%s) = %v, want ErrNotExist naming %s", dir, err, parent)
+	}
+	if _, err := os.Stat(filepath.Dir(parent)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Open created %s: %v", filepath.Dir(parent), err)
 	}
 }
 

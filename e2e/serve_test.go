@@ -126,6 +126,9 @@ func TestServeRefusals(t *testing.T) {
 			os.Remove(filepath.Join(dir, ordered[10].Name))
 			return dir
 		}, 1, []string{ordered[11].Name, "broken link"}},
+		{"typo above the data folder", serveEnv(), nil, func(tb testing.TB) string {
+			return filepath.Join(tb.TempDir(), "sv", "data")
+		}, 1, []string{"/sv does not exist", "hint: check --data"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
