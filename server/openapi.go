@@ -25,7 +25,7 @@ func openAPISpec() []byte {
 			Title:   "resident",
 			Version: "1",
 			Description: "The hackspace's hash-chained record of its residents. " +
-				"Send a key as Authorization: Bearer <key>; the read key reads, the write key " +
+				"Send a key as Authorization: Bearer KEY; the read key reads, the write key " +
 				"also writes, the Decentrala election key sees and sets only the residency " +
 				"of Decentrala members.",
 		},

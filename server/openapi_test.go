@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -45,6 +47,36 @@ func TestOpenAPIValid(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenAPIDescriptionsHaveNoTags checks that no description or summary
+// holds text such as <key>, which Swagger UI renders as an HTML tag and so
+// hides from the reader.
+func TestOpenAPIDescriptionsHaveNoTags(t *testing.T) {
+	a := newServer(t, "").get(t, "/openapi.json", "")
+	wantStatus(t, "GET /openapi.json", a, 200)
+	var doc any
+	if err := json.Unmarshal(a.body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	tag := regexp.MustCompile(`<[A-Za-z]`)
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && (k == "description" || k == "summary") && tag.MatchString(s) {
+					t.Errorf("%s.%s = %q holds a tag-like <", path, k, s)
+				}
+				walk(path+"."+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), x)
+			}
+		}
+	}
+	walk("$", doc)
 }
 
 // TestOpenAPICoversEveryRoute checks the description against the router,
