@@ -99,7 +99,11 @@ func hassHints(err error) []string {
 		return []string{"check hass_token (or SUPERVISOR_TOKEN inside an add-on): Home Assistant did not accept it"}
 	case errors.Is(err, hass.ErrUnreachable):
 		return []string{"check hass_url and that Home Assistant is running"}
-	case errors.Is(err, hass.ErrEntityMissing), errors.Is(err, hass.ErrEntityUnavailable):
+	case errors.Is(err, hass.ErrEntityMissing):
+		return []string{"if an automation entity with that name exists, its id differs: " +
+			"check that hass_automations_path is the file Home Assistant loads",
+			"otherwise Home Assistant's log says why it did not load the automation"}
+	case errors.Is(err, hass.ErrEntityUnavailable):
 		return []string{"Home Assistant's log says why it did not load the automation"}
 	case errors.Is(err, hass.ErrAliasNotFound), errors.Is(err, hass.ErrAliasTwice):
 		return []string{"hass_automation_alias must name exactly one automation in hass_automations_path"}

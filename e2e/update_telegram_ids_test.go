@@ -175,6 +175,13 @@ func TestUpdateTelegramIDsFailures(t *testing.T) {
 				b, _ := os.ReadFile(p)
 				os.WriteFile(p, bytes.ReplaceAll(b, []byte("alias: Record on CODE"), []byte("alias: Door")), 0o644)
 			}},
+		{name: "entity id differs", token: hassHAToken,
+			wantErr:  `no automation entity in /api/states has attributes.id "1718031055099"`,
+			wantHint: "hint: if an automation entity with that name exists, its id differs",
+			edit: func(p string) {
+				b, _ := os.ReadFile(p)
+				os.WriteFile(p, bytes.ReplaceAll(b, []byte("1718031055021"), []byte("1718031055099")), 0o644)
+			}},
 		{name: "automations file missing", token: hassHAToken, wantErr: "no such file",
 			edit: func(p string) { os.Remove(p) }},
 	}

@@ -206,7 +206,8 @@ func TestJobFailures(t *testing.T) {
 			wantErr: ErrUnreachable, wantFile: doorWant},
 		{name: "entity missing", setup: func(tb testing.TB, e *jobEnv) {
 			e.ha.states = func(int) []map[string]any { return nil }
-		}, wantErr: ErrEntityMissing, wantMsg: "id door", wantFile: doorWant},
+		}, wantErr: ErrEntityMissing, wantMsg: `no automation entity in /api/states has attributes.id "door"`,
+			wantFile: doorWant},
 		{name: "entity unavailable", setup: func(tb testing.TB, e *jobEnv) {
 			e.ha.states = func(int) []map[string]any {
 				return []map[string]any{automationEntity("door", alias, "unavailable")}

@@ -130,7 +130,7 @@ func (u *Updater) confirm(ctx context.Context, a Automation) error {
 	}
 	switch {
 	case errors.Is(err, ErrEntityMissing):
-		return fmt.Errorf("%s: %w", which, err)
+		return fmt.Errorf("%s: %w", which, &missingError{a: a})
 	case err != nil:
 		return fmt.Errorf("check the automation: %w", err)
 	case state == "unavailable":
@@ -138,6 +138,20 @@ func (u *Updater) confirm(ctx context.Context, a Automation) error {
 	}
 	return nil
 }
+
+// missingError says what was looked for in /api/states and not found:
+// the entity may well exist under another id. It matches ErrEntityMissing.
+type missingError struct{ a Automation }
+
+func (e *missingError) Error() string {
+	if e.a.ID == "" {
+		return fmt.Sprintf("no automation entity in %s has attributes.friendly_name %q",
+			StatesPath, e.a.Alias)
+	}
+	return fmt.Sprintf("no automation entity in %s has attributes.id %q", StatesPath, e.a.ID)
+}
+
+func (e *missingError) Unwrap() error { return ErrEntityMissing }
 
 // retryable tells whether waiting may help: the entity may still be set
 // up, or Home Assistant briefly busy; a refusal will not change.
