@@ -86,5 +86,13 @@ func onceResult(err error) error {
 	if errors.Is(err, poll.ErrChain) {
 		return fail(exitFailure, errors.New("the server's chain failed validation; see the log"))
 	}
-	return fail(exitFailure, err)
+	return fail(exitFailure, err, serverHints(err)...)
+}
+
+// serverHints turns the hint of a refused request into hint lines.
+func serverHints(err error) []string {
+	if h := poll.Hint(err); h != "" {
+		return []string{h}
+	}
+	return nil
 }

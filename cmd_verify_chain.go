@@ -68,7 +68,7 @@ func runVerifyChain(c *cli.Context) error {
 	vs, err := verifySource(c, dir, url)
 	var p *chain.Problem
 	if err != nil && !errors.As(err, &p) {
-		return fail(exitFailure, err)
+		return fail(exitFailure, err, serverHints(err)...)
 	}
 	if err == nil && len(vs) == 0 {
 		// An auditor pointed at the wrong place must not be told all is well.

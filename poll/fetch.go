@@ -86,7 +86,7 @@ func (c *client) accounts(ctx context.Context, etag string) ([]byte, error) {
 		return nil, nil
 	case http.StatusOK:
 	default:
-		return nil, statusError("/accounts", resp)
+		return nil, statusError(resp)
 	}
 	body, err := readLimited(resp.Body, limits.version)
 	if err != nil {
@@ -112,13 +112,9 @@ func (c *client) dump(ctx context.Context, since string) (io.ReadCloser, error) 
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
-		return nil, statusError("/dump", resp)
+		return nil, statusError(resp)
 	}
 	return readCloser{&limitReader{r: resp.Body, n: limits.dump}, resp.Body}, nil
-}
-
-func statusError(path string, resp *http.Response) error {
-	return fmt.Errorf("GET %s: server answered %s", path, resp.Status)
 }
 
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
