@@ -25,9 +25,9 @@ func pollCommand() *cli.Command {
 			&cli.StringFlag{Name: "data", Required: true, EnvVars: []string{"RESIDENT_DATA"},
 				Usage: "folder of the local copy of the chain, created if missing"},
 			&cli.BoolFlag{Name: "once", EnvVars: []string{"RESIDENT_ONCE"},
-				Usage: "run one cycle and exit with its status (default false)"},
+				Usage: "run one cycle and exit with its status"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Minute, EnvVars: []string{"RESIDENT_INTERVAL"},
-				Usage: "time between the starts of two cycles, such as 10m or 30s (default 10m)"},
+				Usage: "time between the starts of two cycles, such as 10m or 30s"},
 		},
 		Action: runPoll,
 	}

@@ -27,7 +27,7 @@ func updateTelegramIDsCommand() *cli.Command {
 			&cli.StringFlag{Name: "config", Required: true, EnvVars: []string{"RESIDENT_CONFIG"},
 				Usage: "path of the consumers' config.json (no default)"},
 			&cli.StringFlag{Name: "data", Value: "./resident-data", EnvVars: []string{"RESIDENT_DATA"},
-				Usage: "poller's data folder, whose last.json is read (default ./resident-data)"},
+				Usage: "poller's data folder, whose last.json is read"},
 			&cli.StringFlag{Name: "last", EnvVars: []string{"RESIDENT_LAST"},
 				Usage: "path of last.json when it is not in --data (default <data>/last.json)"},
 		},

@@ -29,10 +29,10 @@ func updateVPNCommand() *cli.Command {
 			&cli.StringFlag{Name: "config", Required: true, EnvVars: []string{"RESIDENT_CONFIG"},
 				Usage: "path of the consumers' config.json (no default)"},
 			&cli.StringFlag{Name: "data", Value: "./resident-data", EnvVars: []string{"RESIDENT_DATA"},
-				Usage: "poller's data folder, whose last.json is read (default ./resident-data)"},
+				Usage: "poller's data folder, whose last.json is read"},
 			&cli.DurationFlag{Name: "reload-timeout", Value: time.Minute,
 				EnvVars: []string{"RESIDENT_RELOAD_TIMEOUT"},
-				Usage:   "longest wait for vpn_reload_command and for the wg-quick check (default 1m)"},
+				Usage:   "longest wait for vpn_reload_command and for the wg-quick check, a Go duration such as 1m or 30s"},
 		},
 		Action: runUpdateVPN,
 	}

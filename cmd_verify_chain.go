@@ -29,9 +29,9 @@ func verifyChainCommand() *cli.Command {
 			&cli.StringFlag{Name: "key", EnvVars: []string{"RESIDENT_KEY"},
 				Usage: "API key for --url; prefer the env var, which other users cannot see"},
 			&cli.DurationFlag{Name: "timeout", Value: 5 * time.Minute, EnvVars: []string{"RESIDENT_TIMEOUT"},
-				Usage: "time limit for fetching --url (default 5m)"},
+				Usage: "time limit for fetching --url, a Go duration such as 5m"},
 			&cli.BoolFlag{Name: "json", EnvVars: []string{"RESIDENT_JSON"},
-				Usage: "print the result as JSON (default false)"},
+				Usage: "print the result as JSON"},
 		},
 		Action: runVerifyChain,
 	}
