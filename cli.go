@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -46,15 +47,27 @@ func run(app *cli.App, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	report(os.Stderr, err)
 	var ce *cliError
+	if !errors.As(err, &ce) && isUsage(err) {
+		err = fail(exitUsage, err, usageHints(err)...)
+	}
+	report(os.Stderr, err)
 	if errors.As(err, &ce) {
 		return ce.code
 	}
-	if isUsage(err) {
-		return exitUsage
-	}
 	return exitFailure
+}
+
+// bareNumber is urfave/cli's complaint about a duration flag given a
+// number alone: an integer flag parses any such number.
+var bareNumber = regexp.MustCompile(`invalid value "[0-9]+" for flag -[a-z-]+: parse error|missing unit in duration`)
+
+// usageHints suggests the fix for urfave/cli's own complaints.
+func usageHints(err error) []string {
+	if bareNumber.MatchString(err.Error()) {
+		return []string{"write a unit: 10m, 90s"}
+	}
+	return nil
 }
 
 func report(w io.Writer, err error) {
@@ -71,7 +84,8 @@ func report(w io.Writer, err error) {
 // isUsage recognizes urfave/cli's own complaints about flags and arguments.
 func isUsage(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"flag provided but not defined", "Required flag", "invalid value", "flag needs an argument", "No help topic"} {
+	for _, p := range []string{"flag provided but not defined", "Required flag", "invalid value",
+		"flag needs an argument", "No help topic", "could not parse"} {
 		if strings.Contains(msg, p) {
 			return true
 		}

@@ -27,7 +27,7 @@ func pollCommand() *cli.Command {
 			&cli.BoolFlag{Name: "once", EnvVars: []string{"RESIDENT_ONCE"},
 				Usage: "run one cycle and exit with its status"},
 			&cli.DurationFlag{Name: "interval", Value: 10 * time.Minute, EnvVars: []string{"RESIDENT_INTERVAL"},
-				Usage: "time between the starts of two cycles, such as 10m or 30s"},
+				Usage: "time between cycle starts, a Go duration such as 10m or 90s"},
 		},
 		Action: runPoll,
 	}

@@ -22,3 +22,30 @@ func TestHelpDefaultsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestIntervalWithoutUnit checks that --help names the unit of poll's
+// --interval, and that a bare number, as a flag or from the environment,
+// is a usage error with a hint.
+func TestIntervalWithoutUnit(t *testing.T) {
+	bin := residentBinary(t)
+	if out, _ := runBin(t, bin, nil, "poll", "--help"); !strings.Contains(out, "a Go duration such as 10m or 90s") {
+		t.Errorf("poll --help does not name the unit of --interval:\n%s", out)
+	}
+	cfg := writeConfig(t, t.TempDir(), map[string]any{})
+	for _, tt := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{name: "flag", args: []string{"--interval", "10"}},
+		{name: "env var", env: []string{"RESIDENT_INTERVAL=10"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"poll", "--config", cfg, "--data", t.TempDir()}, tt.args...)
+			out, code := runBin(t, bin, tt.env, args...)
+			if code != 2 || !strings.Contains(out, "hint: write a unit: 10m, 90s") {
+				t.Errorf("poll %q with %q exited %d, want 2 with a hint:\n%s", tt.args, tt.env, code, out)
+			}
+		})
+	}
+}
