@@ -52,8 +52,17 @@ type Telegram struct {
 
 // FromConfig returns the Notifier the config asks for: Telegram when it
 // sets telegram_api_key and at least one telegram_notify target, else Nop.
+// Half a setup is warned about, since it looks configured but is silent.
 func FromConfig(cfg *config.Config, log *slog.Logger) Notifier {
-	if cfg.TelegramAPIKey == "" || len(cfg.TelegramNotify) == 0 {
+	switch hasKey, hasTargets := cfg.TelegramAPIKey != "", len(cfg.TelegramNotify) > 0; {
+	case hasTargets && !hasKey:
+		log.Warn("telegram_notify is set but telegram_api_key is not: no notifications will be sent")
+		return Nop{}
+	case hasKey && !hasTargets:
+		log.Warn("telegram_api_key is set but telegram_notify lists no chat: " +
+			"no notifications will be sent")
+		return Nop{}
+	case !hasKey:
 		return Nop{}
 	}
 	return NewTelegram(cfg.TelegramAPIURL, cfg.TelegramAPIKey, cfg.TelegramNotify, log)

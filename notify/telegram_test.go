@@ -49,13 +49,18 @@ func TestTruncate(t *testing.T) {
 
 func TestFromConfigNop(t *testing.T) {
 	tests := []struct {
-		name string
-		cfg  string
-		nop  bool
+		name     string
+		cfg      string
+		nop      bool
+		wantWarn string // "" for no log line
 	}{
-		{name: "no key", cfg: `{"telegram_notify":[{"chat_id":1}]}`, nop: true},
-		{name: "no targets", cfg: `{"telegram_api_key":"k"}`, nop: true},
-		{name: "empty targets", cfg: `{"telegram_api_key":"k","telegram_notify":[]}`, nop: true},
+		{name: "no key", cfg: `{"telegram_notify":[{"chat_id":1}]}`, nop: true,
+			wantWarn: "telegram_notify is set but telegram_api_key is not: no notifications will be sent"},
+		{name: "no targets", cfg: `{"telegram_api_key":"k"}`, nop: true,
+			wantWarn: "telegram_api_key is set but telegram_notify lists no chat"},
+		{name: "empty targets", cfg: `{"telegram_api_key":"k","telegram_notify":[]}`, nop: true,
+			wantWarn: "telegram_api_key is set but telegram_notify lists no chat"},
+		{name: "neither", cfg: `{}`, nop: true},
 		{name: "both", cfg: `{"telegram_api_key":"k","telegram_notify":[{"chat_id":1}]}`},
 	}
 	for _, tt := range tests {
@@ -64,9 +69,16 @@ func TestFromConfigNop(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, isNop := FromConfig(cfg, slog.New(slog.DiscardHandler)).(Nop)
+			var logs bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			_, isNop := FromConfig(cfg, log).(Nop)
 			if isNop != tt.nop {
 				t.Errorf("FromConfig(%s) is Nop: %v, want %v", tt.cfg, isNop, tt.nop)
+			}
+			got := logs.String()
+			if tt.wantWarn == "" && got != "" || !strings.Contains(got, tt.wantWarn) ||
+				tt.wantWarn != "" && !strings.Contains(got, "level=WARN") {
+				t.Errorf("FromConfig(%s) logged %q, want a warning saying %q", tt.cfg, got, tt.wantWarn)
 			}
 		})
 	}
