@@ -79,20 +79,28 @@ func (s *server) routes() *gin.Engine {
 		detail(c, http.StatusMethodNotAllowed, "method not allowed")
 	})
 
-	r.GET("/", servePage)
-	r.GET("/healthz", s.healthz)
-	r.GET("/openapi.json", s.openAPI)
+	getAndHead(r, "/", servePage)
+	getAndHead(r, "/healthz", s.healthz)
+	getAndHead(r, "/openapi.json", s.openAPI)
 	s.docsRoutes(r)
 
 	anyRole := s.authenticate(roleRead, roleWrite, roleElection)
 	readers := s.authenticate(roleRead, roleWrite)
-	r.GET("/accounts", anyRole, s.getAccounts)
+	getAndHead(r, "/accounts", anyRole, s.getAccounts)
 	r.POST("/accounts", s.authenticate(roleWrite, roleElection), s.postAccounts)
-	r.GET("/me", anyRole, s.me)
+	getAndHead(r, "/me", anyRole, s.me)
 	r.GET("/dump", readers, s.dump)
-	r.GET("/export/vpn", readers, s.exportVPN)
-	r.GET("/export/otp-map", readers, s.exportOTPMap)
+	getAndHead(r, "/export/vpn", readers, s.exportVPN)
+	getAndHead(r, "/export/otp-map", readers, s.exportOTPMap)
 	return r
+}
+
+// getAndHead serves HEAD on a GET route with the same handlers, so that
+// status, headers and authorization match; net/http drops the body of an
+// answer to HEAD. /dump has no HEAD: it would still read the whole history.
+func getAndHead(r *gin.Engine, path string, h ...gin.HandlerFunc) {
+	r.GET(path, h...)
+	r.HEAD(path, h...)
 }
 
 func servePage(c *gin.Context) {
