@@ -289,6 +289,8 @@ func TestUpdateVPNCLI(t *testing.T) {
 			wantCode: 2, wantOut: `field "vpn_admin_ip" must be between`},
 		{name: "private key malformed", change: func(c map[string]any) { c["vpn_private_key"] = "secret-but-wrong" },
 			wantCode: 2, wantOut: `field "vpn_private_key" must be a WireGuard private key`},
+		{name: "a wrong type", change: func(c map[string]any) { c["vpn_port"] = "51999" },
+			wantCode: 2, wantOut: `field "vpn_port"`},
 		{name: "a typo in a field name", change: func(c map[string]any) { c["vpn_prot"] = 1 },
 			wantCode: 2, wantOut: `field "vpn_prot" is not a known field`},
 		{name: "reload fails", change: func(c map[string]any) { c["vpn_reload_command"] = "exit 3" },
