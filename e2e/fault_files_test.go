@@ -31,39 +31,46 @@ func TestDamagedFolder(t *testing.T) {
 		name   string
 		damage damage
 	}{
-		{name: "garbage under its own hash", damage: func(tb testing.TB, dir string, _ []chain.Version) (string, string) {
-			data := []byte("\x00\xffPK\x03\x04 not a version at all")
-			return put(tb, dir, chain.FileName(1765000000, chain.Sum(data)), data), chain.KindUnreadable
-		}},
-		{name: "garbage under a version-like name", damage: func(tb testing.TB, dir string, _ []chain.Version) (string, string) {
-			return put(tb, dir, "1765000000-0123abc.json", []byte("{}")), chain.KindBadName
-		}},
-		{name: "truncated version", damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
-			v := vs[20]
-			data := read(tb, dir, v.Name)
-			return put(tb, dir, v.Name, data[:len(data)/2]), chain.KindHashMismatch
-		}},
-		{name: "empty head", damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
-			return put(tb, dir, vs[len(vs)-1].Name, nil), chain.KindHashMismatch
-		}},
-		{name: "foreign version", damage: func(tb testing.TB, dir string, _ []chain.Version) (string, string) {
-			from, foreign := foreignChain(tb)
-			v := foreign[len(foreign)-1]
-			return put(tb, dir, v.Name, read(tb, from, v.Name)), chain.KindBrokenLink
-		}},
-		{name: "version edited by hand", damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
-			v := vs[10]
-			return put(tb, dir, v.Name, editByHand(tb, read(tb, dir, v.Name))), chain.KindHashMismatch
-		}},
-		{name: "version edited and renamed to its new hash", damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
-			// Renaming hides the edit in the file itself; the next
-			// version's link gives it away.
-			v := vs[10]
-			data := editByHand(tb, read(tb, dir, v.Name))
-			os.Remove(filepath.Join(dir, v.Name))
-			put(tb, dir, chain.FileName(v.Unixtime, chain.Sum(data)), data)
-			return vs[11].Name, chain.KindBrokenLink
-		}},
+		{name: "garbage under its own hash",
+			damage: func(tb testing.TB, dir string, _ []chain.Version) (string, string) {
+				data := []byte("\x00\xffPK\x03\x04 not a version at all")
+				return put(tb, dir, chain.FileName(1765000000, chain.Sum(data)), data), chain.KindUnreadable
+			}},
+		{name: "garbage under a version-like name",
+			damage: func(tb testing.TB, dir string, _ []chain.Version) (string, string) {
+				return put(tb, dir, "1765000000-0123abc.json", []byte("{}")), chain.KindBadName
+			}},
+		{name: "truncated version",
+			damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
+				v := vs[20]
+				data := read(tb, dir, v.Name)
+				return put(tb, dir, v.Name, data[:len(data)/2]), chain.KindHashMismatch
+			}},
+		{name: "empty head",
+			damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
+				return put(tb, dir, vs[len(vs)-1].Name, nil), chain.KindHashMismatch
+			}},
+		{name: "foreign version",
+			damage: func(tb testing.TB, dir string, _ []chain.Version) (string, string) {
+				from, foreign := foreignChain(tb)
+				v := foreign[len(foreign)-1]
+				return put(tb, dir, v.Name, read(tb, from, v.Name)), chain.KindBrokenLink
+			}},
+		{name: "version edited by hand",
+			damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
+				v := vs[10]
+				return put(tb, dir, v.Name, editByHand(tb, read(tb, dir, v.Name))), chain.KindHashMismatch
+			}},
+		{name: "version edited and renamed to its new hash",
+			damage: func(tb testing.TB, dir string, vs []chain.Version) (string, string) {
+				// Renaming hides the edit in the file itself; the next
+				// version's link gives it away.
+				v := vs[10]
+				data := editByHand(tb, read(tb, dir, v.Name))
+				os.Remove(filepath.Join(dir, v.Name))
+				put(tb, dir, chain.FileName(v.Unixtime, chain.Sum(data)), data)
+				return vs[11].Name, chain.KindBrokenLink
+			}},
 	}
 	bin := residentBinary(t)
 	for _, tt := range tests {
