@@ -20,12 +20,10 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // are sound (the VPN gateway keeps every valid peer of a flawed version).
 // err is a *ValidationError for every problem, syntax included.
 func Parse(data []byte) (*Document, error) {
-	v, err := decodeJSON(data)
+	doc, ps, err := decode(data, true)
 	if err != nil {
 		return nil, err
 	}
-	var ps problems
-	doc := ps.document(v, true)
 	validate(&ps, doc.Accounts)
 	return &doc, ps.err()
 }
@@ -34,12 +32,10 @@ func Parse(data []byte) (*Document, error) {
 // optional and ignored: the store sets it. Fee payments come back sorted by
 // date, equal dates in the order given, as they are stored.
 func ParseUpdate(data []byte) ([]Account, error) {
-	v, err := decodeJSON(data)
+	doc, ps, err := decode(data, false)
 	if err != nil {
 		return nil, err
 	}
-	var ps problems
-	doc := ps.document(v, false)
 	validate(&ps, doc.Accounts)
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -50,6 +46,21 @@ func ParseUpdate(data []byte) ([]Account, error) {
 		})
 	}
 	return doc.Accounts, nil
+}
+
+// decode reads data into a Document and lists the problems of its shape;
+// validate then checks the values. err is set only when data is not JSON.
+func decode(data []byte, withMeta bool) (Document, problems, error) {
+	if doc, ok := fastDocument(data, withMeta); ok {
+		return doc, nil, nil
+	}
+	v, err := decodeJSON(data)
+	if err != nil {
+		return Document{}, nil, err
+	}
+	var ps problems
+	doc := ps.document(v, withMeta)
+	return doc, ps, nil
 }
 
 func cmpString(a, b string) int {
