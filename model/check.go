@@ -10,9 +10,8 @@ import (
 // rule the document's vpn[].ip follows, for consumers that check one value
 // (a config field, a single entry) on its own.
 func CheckVPNIP(s string) error {
-	var ps problems
-	if !checkVPNIP(&ps, nil, s) {
-		return errors.New(ps[0].Msg)
+	if msg := checkVPNIP(s); msg != "" {
+		return errors.New(msg)
 	}
 	return nil
 }
@@ -20,9 +19,8 @@ func CheckVPNIP(s string) error {
 // CheckWGKey returns why s is not a WireGuard public key as the document
 // allows it (vpn[].wg_public_key), or nil.
 func CheckWGKey(s string) error {
-	var ps problems
-	if !checkWGKey(&ps, nil, s) {
-		return errors.New(ps[0].Msg)
+	if msg := checkWGKey(s); msg != "" {
+		return errors.New(msg)
 	}
 	return nil
 }

@@ -1,20 +1,18 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
-
-	"golang.org/x/crypto/ssh"
 )
 
 var (
 	vpnIPPattern = regexp.MustCompile(`^192\.168\.11\.(0|[1-9][0-9]{0,2})$`)
 	wgKeyPattern = regexp.MustCompile(`^[A-Za-z0-9+/]{43}=?$`)
-	datePattern  = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 )
 
 // The usable VPN host numbers: .1 is the gateway, the top of the range is
@@ -24,24 +22,56 @@ const (
 	MaxVPNHost = 250
 )
 
-// seen remembers the first owner of a value that must be unique across
-// all accounts.
-type seen map[string]owner
-
-type owner struct {
+// at is where a value sits among the accounts: accounts[account].field,
+// or accounts[account].list[index], then .field when field is set. Its
+// Path is built only when a problem is reported, which a sound document
+// never needs.
+type at struct {
 	account int
-	path    Path
+	list    string
+	index   int
+	field   string
 }
 
-// claim records key for path and reports a duplicate when another field
+func (w at) path() Path {
+	p := make(Path, 0, 5)
+	p = append(p, "accounts", w.account)
+	if w.list != "" {
+		p = append(p, w.list, w.index)
+	}
+	if w.field != "" {
+		p = append(p, w.field)
+	}
+	return p
+}
+
+// in returns the location of field inside the value at w.
+func (w at) in(field string) at {
+	w.field = field
+	return w
+}
+
+// seen remembers the first owner of a value that must be unique across
+// all accounts.
+type seen map[string]at
+
+// claim records key for w and reports a duplicate when another field
 // already holds it.
-func (s seen) claim(ps *problems, accounts []Account, i int, path Path, key, what string) {
+func (s seen) claim(ps *problems, accounts []Account, w at, key, what string) {
 	if prev, ok := s[key]; ok {
-		ps.add(path, TypeDuplicate, "%s is already used by account %q at %s",
-			what, accounts[prev.account].Username, prev.path)
+		ps.add(w.path(), TypeDuplicate, "%s is already used by account %q at %s",
+			what, accounts[prev.account].Username, prev.path())
 		return
 	}
-	s[key] = owner{account: i, path: path}
+	s[key] = w
+}
+
+// value reports msg at w unless it is empty, and tells whether it was.
+func (ps *problems) value(w at, msg string) bool {
+	if msg != "" {
+		ps.add(w.path(), TypeValue, "%s", msg)
+	}
+	return msg == ""
 }
 
 // validate checks every rule that decoding alone cannot: formats, allowed
@@ -53,52 +83,53 @@ func validate(ps *problems, accounts []Account) {
 	usernames, telegrams, prefixes := seen{}, seen{}, seen{}
 	ips, wgKeys, sshKeys := seen{}, seen{}, seen{}
 	for i, a := range accounts {
-		path := Path{"accounts", i}
-		if p := path.with("username"); ok(p) && checkUsername(ps, p, a.Username) {
-			usernames.claim(ps, accounts, i, p, a.Username, "username")
+		if w := (at{account: i, field: "username"}); ok(w) && ps.value(w, checkUsername(a.Username)) {
+			usernames.claim(ps, accounts, w, a.Username, "username")
 		}
-		if p := path.with("telegram"); a.Telegram != nil && checkTelegram(ps, p, *a.Telegram) {
-			telegrams.claim(ps, accounts, i, p, strings.ToLower(*a.Telegram), "telegram username")
+		if w := (at{account: i, field: "telegram"}); a.Telegram != nil &&
+			ps.value(w, checkTelegram(*a.Telegram)) {
+			telegrams.claim(ps, accounts, w, strings.ToLower(*a.Telegram), "telegram username")
 		}
-		if p := path.with("otp_prefix"); a.OTPPrefix != nil && checkOTPPrefix(ps, p, *a.OTPPrefix) {
-			prefixes.claim(ps, accounts, i, p, *a.OTPPrefix, "otp prefix")
+		if w := (at{account: i, field: "otp_prefix"}); a.OTPPrefix != nil &&
+			ps.value(w, checkOTPPrefix(*a.OTPPrefix)) {
+			prefixes.claim(ps, accounts, w, *a.OTPPrefix, "otp prefix")
 		}
 		for j, v := range a.VPN {
-			p := path.with("vpn", j)
-			if ok(p.with("ip")) && checkVPNIP(ps, p.with("ip"), v.IP) {
-				ips.claim(ps, accounts, i, p.with("ip"), v.IP, "address "+v.IP)
+			e := at{account: i, list: "vpn", index: j}
+			if w := e.in("ip"); ok(w) && ps.value(w, checkVPNIP(v.IP)) {
+				ips.claim(ps, accounts, w, v.IP, "address "+v.IP)
 			}
-			if ok(p.with("wg_public_key")) && checkWGKey(ps, p.with("wg_public_key"), v.WGPublicKey) {
-				wgKeys.claim(ps, accounts, i, p.with("wg_public_key"),
-					strings.TrimSuffix(v.WGPublicKey, "="), "this WireGuard key")
+			if w := e.in("wg_public_key"); ok(w) && ps.value(w, checkWGKey(v.WGPublicKey)) {
+				wgKeys.claim(ps, accounts, w, strings.TrimSuffix(v.WGPublicKey, "="), "this WireGuard key")
 			}
 		}
 		for j, k := range a.SSHKeys {
-			p := path.with("ssh_keys", j)
-			if !ok(p) {
+			w := at{account: i, list: "ssh_keys", index: j}
+			if !ok(w) {
 				continue
 			}
-			if blob, valid := checkSSHKey(ps, p, k); valid {
-				sshKeys.claim(ps, accounts, i, p, blob, "this SSH key")
+			if blob, msg := checkSSHKey(k); ps.value(w, msg) {
+				sshKeys.claim(ps, accounts, w, blob, "this SSH key")
 			}
 		}
 		for j, f := range a.FeePayments {
-			checkPayment(ps, ok, path.with("fee_payments", j), f)
+			checkPayment(ps, ok, at{account: i, list: "fee_payments", index: j}, f)
 		}
 	}
 }
 
-// sound returns a test that tells whether a path and everything above it
+// sound returns a test that tells whether a value and everything above it
 // decoded without a problem so far.
-func (ps *problems) sound() func(Path) bool {
+func (ps *problems) sound() func(at) bool {
+	if len(*ps) == 0 {
+		return func(at) bool { return true }
+	}
 	failed := make(map[string]bool, len(*ps))
 	for _, p := range *ps {
 		failed[p.Path.String()] = true
 	}
-	return func(path Path) bool {
-		if len(failed) == 0 {
-			return true
-		}
+	return func(w at) bool {
+		path := w.path()
 		for n := len(path); n >= 0; n-- {
 			if failed[path[:n].String()] {
 				return false
@@ -108,106 +139,115 @@ func (ps *problems) sound() func(Path) bool {
 	}
 }
 
-func checkUsername(ps *problems, path Path, s string) bool {
+func checkUsername(s string) string {
 	switch {
 	case strings.TrimSpace(s) == "":
-		ps.add(path, TypeValue, "must not be blank")
+		return "must not be blank"
 	case strings.ContainsAny(s, "\r\n"):
-		ps.add(path, TypeValue, "must be a single line")
+		return "must be a single line"
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		ps.add(path, TypeValue, "must not contain control characters")
-	default:
-		return true
+		return "must not contain control characters"
 	}
-	return false
+	return ""
 }
 
-func checkTelegram(ps *problems, path Path, s string) bool {
+func checkTelegram(s string) string {
 	switch {
 	case s == "":
-		ps.add(path, TypeValue, "must not be empty: use null for no Telegram account")
+		return "must not be empty: use null for no Telegram account"
 	case strings.IndexFunc(s, unicode.IsSpace) >= 0:
-		ps.add(path, TypeValue, "must not contain spaces or line breaks")
+		return "must not contain spaces or line breaks"
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		ps.add(path, TypeValue, "must not contain control characters")
-	default:
-		return true
+		return "must not contain control characters"
 	}
-	return false
+	return ""
 }
 
-func checkOTPPrefix(ps *problems, path Path, s string) bool {
+func checkOTPPrefix(s string) string {
 	switch {
 	case s == "":
-		ps.add(path, TypeValue, "must not be empty: use null for no prefix")
+		return "must not be empty: use null for no prefix"
 	case strings.Trim(s, OTPSymbols) != "":
-		ps.add(path, TypeValue, "may use only the symbols %s", OTPSymbols)
+		return "may use only the symbols " + OTPSymbols
 	case s[0] == 'P':
-		ps.add(path, TypeValue, "must not start with P")
-	default:
-		return true
+		return "must not start with P"
 	}
-	return false
+	return ""
 }
 
-func checkVPNIP(ps *problems, path Path, s string) bool {
+func checkVPNIP(s string) string {
 	m := vpnIPPattern.FindStringSubmatch(s)
 	if m == nil {
-		ps.add(path, TypeValue, "must be an address 192.168.11.x written without leading zeros, got %q", s)
-		return false
+		return fmt.Sprintf("must be an address 192.168.11.x written without leading zeros, got %q", s)
 	}
 	if n, _ := strconv.Atoi(m[1]); n < MinVPNHost || n > MaxVPNHost {
-		ps.add(path, TypeValue, "must be between 192.168.11.%d and 192.168.11.%d, got %s",
+		return fmt.Sprintf("must be between 192.168.11.%d and 192.168.11.%d, got %s",
 			MinVPNHost, MaxVPNHost, s)
-		return false
 	}
-	return true
+	return ""
 }
 
-func checkWGKey(ps *problems, path Path, s string) bool {
+func checkWGKey(s string) string {
 	if !wgKeyPattern.MatchString(s) {
-		ps.add(path, TypeValue, "must be a WireGuard public key: 43 base64 characters and an optional =")
-		return false
+		return "must be a WireGuard public key: 43 base64 characters and an optional ="
 	}
-	return true
+	return ""
 }
 
 // checkSSHKey returns the key's wire encoding, by which keys are compared
 // so that the same key with another comment is still a duplicate.
-func checkSSHKey(ps *problems, path Path, s string) (string, bool) {
+func checkSSHKey(s string) (blob, msg string) {
 	if strings.ContainsAny(s, "\r\n") {
-		ps.add(path, TypeValue, "must be a single line")
-		return "", false
+		return "", "must be a single line"
 	}
 	if !strings.HasPrefix(s, "ssh-") && !strings.HasPrefix(s, "sk-") {
-		ps.add(path, TypeValue, "must be an OpenSSH public key starting with ssh- or sk-")
-		return "", false
+		return "", "must be an OpenSSH public key starting with ssh- or sk-"
 	}
-	// Options would make the line an authorized_keys entry rather than a
-	// key: "ssh-x,command=... ssh-ed25519 AAAA..." starts with ssh- too.
-	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(s))
-	if err != nil || len(rest) > 0 || len(options) > 0 {
-		ps.add(path, TypeValue, "is not a valid OpenSSH public key")
-		return "", false
+	blob, valid := sshKeyBlob(s)
+	if !valid {
+		return "", "is not a valid OpenSSH public key"
 	}
-	return string(key.Marshal()), true
+	return blob, ""
 }
 
-func checkPayment(ps *problems, ok func(Path) bool, path Path, f FeePayment) {
-	if p := path.with("date"); ok(p) && (!datePattern.MatchString(f.Date) || !realDate(f.Date)) {
-		ps.add(p, TypeValue, "must be a real date written yyyy-mm-dd, got %q", f.Date)
+func checkPayment(ps *problems, ok func(at) bool, e at, f FeePayment) {
+	if w := e.in("date"); ok(w) && !isDate(f.Date) {
+		ps.add(w.path(), TypeValue, "must be a real date written yyyy-mm-dd, got %q", f.Date)
 	}
-	if p := path.with("currency"); ok(p) && !slices.Contains(Currencies, f.Currency) {
-		ps.add(p, TypeValue, "must be one of %s, got %q", strings.Join(Currencies, " "), f.Currency)
+	if w := e.in("currency"); ok(w) && !slices.Contains(Currencies, f.Currency) {
+		ps.add(w.path(), TypeValue, "must be one of %s, got %q", strings.Join(Currencies, " "), f.Currency)
 	}
-	if p := path.with("amount"); ok(p) && !positive(string(f.Amount)) {
-		ps.add(p, TypeValue, "must be greater than zero, got %s", f.Amount)
+	if w := e.in("amount"); ok(w) && !positive(string(f.Amount)) {
+		ps.add(w.path(), TypeValue, "must be greater than zero, got %s", f.Amount)
 	}
 }
 
-func realDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
+// isDate tells whether s is a real calendar date written yyyy-mm-dd: four,
+// two and two ASCII digits, a month 01 to 12, a day of that month.
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	y, okY := atoiASCII(s[0:4])
+	m, okM := atoiASCII(s[5:7])
+	d, okD := atoiASCII(s[8:10])
+	if !okY || !okM || !okD || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	// Day 0 of the next month is the last day of this one.
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// atoiASCII reads a string of ASCII digits only.
+func atoiASCII(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 // positive tells whether a JSON number literal is above zero. It reads the
