@@ -2,17 +2,10 @@ package model
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
-)
-
-var (
-	vpnIPPattern = regexp.MustCompile(`^192\.168\.11\.(0|[1-9][0-9]{0,2})$`)
-	wgKeyPattern = regexp.MustCompile(`^[A-Za-z0-9+/]{43}=?$`)
 )
 
 // The usable VPN host numbers: .1 is the gateway, the top of the range is
@@ -80,8 +73,9 @@ func (ps *problems) value(w at, msg string) bool {
 // is not checked again, so each fault is reported once, at its own path.
 func validate(ps *problems, accounts []Account) {
 	ok := ps.sound()
-	usernames, telegrams, prefixes := seen{}, seen{}, seen{}
-	ips, wgKeys, sshKeys := seen{}, seen{}, seen{}
+	n := len(accounts)
+	usernames, telegrams, prefixes := make(seen, n), make(seen, n), make(seen, n)
+	ips, wgKeys, sshKeys := make(seen, n), make(seen, n), make(seen, n)
 	for i, a := range accounts {
 		if w := (at{account: i, field: "username"}); ok(w) && ps.value(w, checkUsername(a.Username)) {
 			usernames.claim(ps, accounts, w, a.Username, "username")
@@ -176,22 +170,40 @@ func checkOTPPrefix(s string) string {
 }
 
 func checkVPNIP(s string) string {
-	m := vpnIPPattern.FindStringSubmatch(s)
-	if m == nil {
+	host, ok := vpnHost(s)
+	if !ok {
 		return fmt.Sprintf("must be an address 192.168.11.x written without leading zeros, got %q", s)
 	}
-	if n, _ := strconv.Atoi(m[1]); n < MinVPNHost || n > MaxVPNHost {
+	if host < MinVPNHost || host > MaxVPNHost {
 		return fmt.Sprintf("must be between 192.168.11.%d and 192.168.11.%d, got %s",
 			MinVPNHost, MaxVPNHost, s)
 	}
 	return ""
 }
 
+// vpnHost returns x of an address 192.168.11.x whose x is written without
+// leading zeros and has at most three digits.
+func vpnHost(s string) (int, bool) {
+	x, ok := strings.CutPrefix(s, "192.168.11.")
+	if !ok || len(x) == 0 || len(x) > 3 || len(x) > 1 && x[0] == '0' {
+		return 0, false
+	}
+	return atoiASCII(x)
+}
+
 func checkWGKey(s string) string {
-	if !wgKeyPattern.MatchString(s) {
+	if len(s) == 44 && s[43] == '=' {
+		s = s[:43]
+	}
+	if len(s) != 43 || strings.IndexFunc(s, notBase64) >= 0 {
 		return "must be a WireGuard public key: 43 base64 characters and an optional ="
 	}
 	return ""
+}
+
+// notBase64 tells whether r is outside the standard base64 alphabet.
+func notBase64(r rune) bool {
+	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '+' || r == '/')
 }
 
 // checkSSHKey returns the key's wire encoding, by which keys are compared

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,5 +55,39 @@ func TestSSHKeyBlobCache(t *testing.T) {
 	}
 	if blob, ok := sshKeyBlob(key); !ok || len(blob) != 51 {
 		t.Errorf("sshKeyBlob(valid key) after the cache filled = %d bytes, %v", len(blob), ok)
+	}
+}
+
+// The address and WireGuard key rules must accept exactly what the
+// patterns they replaced accepted.
+func TestVPNRulesMatchPatterns(t *testing.T) {
+	ipPattern := regexp.MustCompile(`^192\.168\.11\.(0|[1-9][0-9]{0,2})$`)
+	keyPattern := regexp.MustCompile(`^[A-Za-z0-9+/]{43}=?$`)
+	ips := []string{"192.168.11.", "192.168.11.0", "192.168.11.00", "192.168.11.01",
+		"192.168.11.1000", "192.168.11.-1", "192.168.11.+1", "192.168.11.1 ", "192.168.11.1\n",
+		"192.168.11.1a", "192.168.11.٣", "192.168.111.1", "x192.168.11.1"}
+	for n := 0; n <= 1000; n++ {
+		ips = append(ips, fmt.Sprintf("192.168.11.%d", n))
+	}
+	for _, s := range ips {
+		m := ipPattern.FindStringSubmatch(s)
+		want := ""
+		if m == nil {
+			want = "leading zeros"
+		} else if n, _ := strconv.Atoi(m[1]); n < MinVPNHost || n > MaxVPNHost {
+			want = "between"
+		}
+		if got := checkVPNIP(s); !strings.Contains(got, want) || (got == "") != (want == "") {
+			t.Errorf("checkVPNIP(%q) = %q, want a message with %q", s, got, want)
+		}
+	}
+	key := "BwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	keys := []string{"", key, key[:43], key[:42], key[:42] + "==", key + "=", "A" + key,
+		key[:43] + "\n", key + "\n", "-" + key[1:], "_" + key[1:], "é" + key[2:], key[:43] + "A"}
+	for _, s := range keys {
+		want := keyPattern.MatchString(s)
+		if got := checkWGKey(s) == ""; got != want {
+			t.Errorf("checkWGKey(%q) accepts = %v, want %v", s, got, want)
+		}
 	}
 }
