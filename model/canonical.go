@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -52,11 +53,44 @@ func rawLineSeparators(b []byte) []byte {
 }
 
 // EqualAccounts tells whether two account lists serialize to the same bytes.
+//
+// Lists of another length never do, and accounts with equal fields always
+// do; only a pair of accounts whose fields differ is serialized, because
+// two spellings can still give the same bytes (strings that differ only in
+// bytes that are not UTF-8, an empty amount and 0). The store
+// compares every write with the head, so this is on the path of each POST.
 func EqualAccounts(a, b []Account) bool {
-	return bytes.Equal(Marshal(Document{Accounts: a}), Marshal(Document{Accounts: b}))
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameAccount(a[i], b[i]) &&
+			!bytes.Equal(Marshal(Document{Accounts: a[i : i+1]}), Marshal(Document{Accounts: b[i : i+1]})) {
+			return false
+		}
+	}
+	return true
 }
 
+// sameAccount tells whether two accounts hold equal fields, taking a nil
+// list for an empty one as Marshal does.
+func sameAccount(a, b Account) bool {
+	return a.Username == b.Username && a.Decentrala == b.Decentrala &&
+		a.Resident == b.Resident && sameOpt(a.Telegram, b.Telegram) &&
+		sameOpt(a.OTPPrefix, b.OTPPrefix) && slices.Equal(a.VPN, b.VPN) &&
+		slices.Equal(a.SSHKeys, b.SSHKeys) && slices.Equal(a.FeePayments, b.FeePayments)
+}
+
+func sameOpt(a, b *string) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
+// normalize gives Marshal the accounts with [] for every nil list, copying
+// them only when one has a nil list.
 func normalize(accounts []Account) []Account {
+	if accounts != nil && !slices.ContainsFunc(accounts, hasNilList) {
+		return accounts
+	}
 	out := make([]Account, len(accounts))
 	for i, a := range accounts {
 		a.VPN = nonNil(a.VPN)
@@ -65,6 +99,10 @@ func normalize(accounts []Account) []Account {
 		out[i] = a
 	}
 	return out
+}
+
+func hasNilList(a Account) bool {
+	return a.VPN == nil || a.SSHKeys == nil || a.FeePayments == nil
 }
 
 func nonNil[T any](s []T) []T {
