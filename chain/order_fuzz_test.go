@@ -35,7 +35,8 @@ func fuzzVersions(data []byte) []chain.Version {
 			last = sums[pick-1]
 		}
 		t := 1700000000 + int64(meta&0x7)
-		vs = append(vs, chain.Version{Name: chain.FileName(t, sums[i]), Unixtime: t, SHA256: sums[i], Last: last})
+		vs = append(vs, chain.Version{Name: chain.FileName(t, sums[i]), Unixtime: t,
+			SHA256: sums[i], Last: last})
 	}
 	return vs
 }
@@ -99,7 +100,8 @@ func FuzzOrder(f *testing.F) {
 		}
 		if err != nil {
 			var p *chain.Problem
-			if !errors.As(err, &p) || !slices.ContainsFunc(vs, func(v chain.Version) bool { return v.Name == p.File }) {
+			named := func(v chain.Version) bool { return v.Name == p.File }
+			if !errors.As(err, &p) || !slices.ContainsFunc(vs, named) {
 				t.Fatalf("Order(%v) = %v, want a problem naming one of the files", vs, err)
 			}
 			return

@@ -22,7 +22,8 @@ func mountOrSkip(tb testing.TB, args ...string) {
 	if err == nil {
 		return
 	}
-	msg := "mount " + strings.Join(args, " ") + ": " + err.Error() + " " + strings.TrimSpace(string(out)) +
+	msg := "mount " + strings.Join(args, " ") + ": " + err.Error() + " " +
+		strings.TrimSpace(string(out)) +
 		" (the disk fault tests mount a small tmpfs: run them as root with mount from util-linux)"
 	if os.Getenv("CI") != "" {
 		tb.Fatal(msg)
@@ -94,7 +95,8 @@ func (r *diskRig) refused(tag string, wantStatus int, wantMsg string) {
 		r.tb.Errorf("the answer shows the server's path: %s", a.body)
 	}
 	if got := r.get("/accounts"); got.body != r.head.body || got.etag != r.head.etag {
-		r.tb.Errorf("GET /accounts after the refused write = %s, want the old head %s", got.etag, r.head.etag)
+		r.tb.Errorf("GET /accounts after the refused write = %s, want the old head %s",
+			got.etag, r.head.etag)
 	}
 	if got := r.get("/dump"); got.body != r.dump.body {
 		r.tb.Errorf("GET /dump changed after a refused write")
@@ -116,7 +118,8 @@ func (r *diskRig) recovered(tag string) {
 	}
 	r.srv.stop()
 	tags := chainTags(r.tb, r.bin, r.dir)
-	if want := []string{"before-1", "before-2", "before-3", tag}; strings.Join(tags, ",") != strings.Join(want, ",") {
+	want := []string{"before-1", "before-2", "before-3", tag}
+	if strings.Join(tags, ",") != strings.Join(want, ",") {
 		r.tb.Errorf("chain after recovery = %q, want %q", tags, want)
 	}
 }
@@ -158,13 +161,20 @@ func TestDiskFull(t *testing.T) {
 func TestReadOnlyFolder(t *testing.T) {
 	r := newDiskRig(t)
 	mountOrSkip(t, "--bind", r.dir, r.dir)
+	bound := true
+	t.Cleanup(func() {
+		if bound {
+			umount(t, r.dir)
+		}
+	})
 	mountOrSkip(t, "-o", "remount,bind,ro", r.dir)
-	if err := os.WriteFile(filepath.Join(r.dir, "probe"), nil, 0o644); !errors.Is(err, syscall.EROFS) {
-		umount(t, r.dir)
+	probe := filepath.Join(r.dir, "probe")
+	if err := os.WriteFile(probe, nil, 0o644); !errors.Is(err, syscall.EROFS) {
 		t.Fatalf("writing into the read-only folder = %v, want EROFS", err)
 	}
 	r.refused("during-ro", http.StatusInternalServerError, "not writable")
 	umount(t, r.dir)
+	bound = false
 	r.recovered("after-ro")
 }
 

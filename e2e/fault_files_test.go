@@ -104,7 +104,8 @@ func checkVerifyNames(tb testing.TB, bin, dir, file, kind string) {
 	// The JSON report is on stdout; the error line follows it on stderr.
 	json.NewDecoder(strings.NewReader(out)).Decode(&got)
 	if code != 1 || got.Sound || got.Problem.File != file || got.Problem.Kind != kind {
-		tb.Errorf("verify-chain exited %d reporting %+v, want 1 and %s: %s\n%s", code, got, file, kind, out)
+		tb.Errorf("verify-chain exited %d reporting %+v, want 1 and %s: %s\n%s",
+			code, got, file, kind, out)
 	}
 }
 
@@ -159,7 +160,11 @@ func put(tb testing.TB, dir, name string, data []byte) string {
 // resident becomes a non-resident, or the other way round.
 func editByHand(tb testing.TB, data []byte) []byte {
 	tb.Helper()
-	for _, swap := range [][2]string{{`"resident":true`, `"resident":false`}, {`"resident":false`, `"resident":true`}} {
+	swaps := [][2]string{
+		{`"resident":true`, `"resident":false`},
+		{`"resident":false`, `"resident":true`},
+	}
+	for _, swap := range swaps {
 		if i := bytes.Index(data, []byte(swap[0])); i >= 0 {
 			return append(append(append([]byte{}, data[:i]...), swap[1]...), data[i+len(swap[0]):]...)
 		}

@@ -137,7 +137,8 @@ var baseAccounts = []map[string]any{
 	{"username": "Mina Đ.", "telegram": "mina_dj", "decentrala": true, "resident": true,
 		"otp_prefix": "1234", "vpn": []map[string]any{{"ip": "192.168.11.7",
 			"wg_public_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}},
-		"fee_payments": []map[string]any{{"date": "2025-03-01", "currency": "RSD", "amount": json.Number("1500.0")}}},
+		"fee_payments": []map[string]any{
+			{"date": "2025-03-01", "currency": "RSD", "amount": json.Number("1500.0")}}},
 	{"username": "Стефан К.", "decentrala": false, "resident": false},
 }
 
@@ -297,7 +298,8 @@ func TestKillDuringWrites(t *testing.T) {
 	l.check(t, tags)
 	vs, _ := chain.LoadDir(dir)
 	if want := `"` + vs[len(vs)-1].SHA256 + `"`; head.etag != want {
-		t.Errorf("after the restarts the server served head %s, want the chain's last %s", head.etag, want)
+		t.Errorf("after the restarts the server served head %s, want the chain's last %s",
+			head.etag, want)
 	}
 	t.Logf("%d sent, %d acknowledged, %d versions, %d leftover temp files",
 		len(l.sent), len(l.acked), len(tags), countTemps(t, dir))

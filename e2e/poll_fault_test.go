@@ -17,6 +17,7 @@ import (
 
 	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/model"
+	"github.com/xecut/resident/poll"
 )
 
 // ver is one version as a server holds it.
@@ -173,7 +174,8 @@ func endless(start []byte, filler func(i int) []byte) http.HandlerFunc {
 func TestPollHostileServer(t *testing.T) {
 	h := history(nil, 7, "member") // the honest chain; the copy holds 4
 	forged := append([]ver{}, h[:6]...)
-	forged[4].data = bytes.Replace(forged[4].data, []byte(`"resident":true`), []byte(`"resident":false`), 1)
+	forged[4].data = bytes.Replace(forged[4].data,
+		[]byte(`"resident":true`), []byte(`"resident":false`), 1)
 	fork := append(append([]ver{}, h[:2]...), history(&h[1], 4, "mallory")...)
 	aMeg := bytes.Repeat([]byte("a"), 1<<20)
 	tests := []struct {
@@ -248,8 +250,8 @@ type pollCopy struct {
 func newPollCopy(tb testing.TB, bin string) *pollCopy {
 	tb.Helper()
 	tmp := tb.TempDir()
-	c := &pollCopy{tb: tb, bin: bin, dir: filepath.Join(tmp, "copy"), marks: filepath.Join(tmp, "runs"),
-		srv: newHostile(tb)}
+	c := &pollCopy{tb: tb, bin: bin, dir: filepath.Join(tmp, "copy"),
+		marks: filepath.Join(tmp, "runs"), srv: newHostile(tb)}
 	c.cfg = writeConfig(tb, tmp, map[string]any{
 		"resident_storage_url":     c.srv.srv.URL,
 		"resident_storage_api_key": readKey,
@@ -285,7 +287,7 @@ func (c *pollCopy) snapshot() string {
 	}
 	var parts []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".resident-poll-state") || strings.HasPrefix(e.Name(), ".resident-poll.lock") {
+		if e.Name() == poll.StateFile || e.Name() == poll.LockFile {
 			continue
 		}
 		data, _ := os.ReadFile(filepath.Join(c.dir, e.Name()))
@@ -299,7 +301,8 @@ func (c *pollCopy) snapshot() string {
 func (c *pollCopy) wantMirror(vs []ver) {
 	c.tb.Helper()
 	for _, v := range vs {
-		if data, err := os.ReadFile(filepath.Join(c.dir, v.name)); err != nil || !bytes.Equal(data, v.data) {
+		data, err := os.ReadFile(filepath.Join(c.dir, v.name))
+		if err != nil || !bytes.Equal(data, v.data) {
 			c.tb.Errorf("the copy lacks %s: %v", v.name, err)
 		}
 	}
