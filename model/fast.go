@@ -14,7 +14,7 @@ import (
 // and the caller walks the generic tree instead, which knows how to say what
 // is wrong; so this path decides nothing that the generic one would not.
 func fastDocument(data []byte, withMeta bool) (doc Document, ok bool) {
-	s := &scanner{b: data}
+	s := &scanner{b: data, src: string(data)}
 	doc.Accounts = []Account{}
 	var seen uint8
 	ok = s.object(func(key []byte) bool {
@@ -52,10 +52,13 @@ func once(seen *uint8, bit uint8) bool {
 }
 
 // scanner reads JSON from b at i, accepting only what the document's types
-// allow.
+// allow. src is b as one string, which the document's strings are cut
+// from: one copy of the input instead of thousands of small ones, kept
+// alive as long as any of them is.
 type scanner struct {
-	b []byte
-	i int
+	b   []byte
+	src string
+	i   int
 }
 
 func (s *scanner) meta() (m Meta, ok bool) {
@@ -247,7 +250,7 @@ func (s *scanner) str() (string, bool) {
 			s.i++
 			raw := s.b[start : s.i-1]
 			if !esc && (ascii || utf8.Valid(raw)) {
-				return string(raw), true
+				return s.src[start : s.i-1], true
 			}
 			var out string
 			err := json.Unmarshal(s.b[start-1:s.i], &out)
@@ -340,7 +343,7 @@ func (s *scanner) number() (string, bool) {
 		i = j
 	}
 	s.i = i
-	return string(b[start:i]), true
+	return s.src[start:i], true
 }
 
 // digits returns the position after the digits that start at i.
