@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xecut/resident/atomicfile"
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // entries lists the names in dir, so a test can see a temp file left over.
@@ -302,13 +302,13 @@ func TestWriteFileFailures(t *testing.T) {
 		checkOnly(t, dir, "f")
 	})
 	t.Run("disk full", func(t *testing.T) {
-		dir := tmpfs(t, "64k")
+		dir := testenv.Tmpfs(t, "64k")
 		path := filepath.Join(dir, "wg0.conf")
 		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		filler := filepath.Join(dir, "filler")
-		fill(t, filler)
+		testenv.Fill(t, filler)
 		changed, err := atomicfile.WriteFile(path, bytes.Repeat([]byte("new "), 4096), atomicfile.Options{Perm: 0o600})
 		if !errors.Is(err, syscall.ENOSPC) || changed {
 			t.Errorf("WriteFile on a full disk = %v, %v, want ENOSPC", changed, err)
@@ -322,12 +322,12 @@ func TestWriteFileFailures(t *testing.T) {
 		checkContent(t, path, "new")
 	})
 	t.Run("read-only folder", func(t *testing.T) {
-		dir := tmpfs(t, "64k")
+		dir := testenv.Tmpfs(t, "64k")
 		path := filepath.Join(dir, "wg0.conf")
 		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		mount(t, "-o", "remount,ro", dir)
+		testenv.ReadOnly(t, dir)
 		changed, err := atomicfile.WriteFile(path, []byte("new"), atomicfile.Options{})
 		if !errors.Is(err, syscall.EROFS) || changed {
 			t.Errorf("WriteFile on a read-only folder = %v, %v, want EROFS", changed, err)
@@ -359,48 +359,5 @@ func TestSyncDir(t *testing.T) {
 	}
 	if err := atomicfile.SyncDir(filepath.Join(t.TempDir(), "absent")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("SyncDir(absent) = %v, want ErrNotExist", err)
-	}
-}
-
-// tmpfs mounts a tmpfs of size at a new folder for the rest of the test;
-// it skips outside CI, and fails in CI, when mounting is not allowed.
-func tmpfs(tb testing.TB, size string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		msg := "mount tmpfs: " + err.Error() + " " + strings.TrimSpace(string(out)) +
-			" (this test needs root and mount from util-linux)"
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	tb.Cleanup(func() { exec.Command("umount", dir).Run() })
-	return dir
-}
-
-func mount(tb testing.TB, args ...string) {
-	tb.Helper()
-	if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
-		tb.Fatalf("mount %v: %v %s", args, err, out)
-	}
-}
-
-// fill writes to path until the file system is full.
-func fill(tb testing.TB, path string) {
-	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	block := make([]byte, 1024)
-	for {
-		if _, err := f.Write(block); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				tb.Fatalf("fill %s: %v", path, err)
-			}
-			return
-		}
 	}
 }

@@ -10,10 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 )
 
 func TestLoadDirLegacy(t *testing.T) {
-	dir := copyLegacy(t)
+	dir := testenv.LegacyCopy(t)
 	vs, err := chain.LoadDir(dir)
 	if err != nil {
 		t.Fatalf("LoadDir(legacy) = %v", err)

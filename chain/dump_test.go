@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -32,7 +33,7 @@ func readDump(tb testing.TB, dump []byte) ([]string, map[string]string) {
 }
 
 func TestDumpRoundTrip(t *testing.T) {
-	dir := copyLegacy(t)
+	dir := testenv.LegacyCopy(t)
 	s := openStore(t, dir, newClock(1))
 	// Names that a dump must carry unchanged: Cyrillic, HTML characters,
 	// the line separators JSON encoders like to escape, quotes, a tab.
@@ -158,7 +159,7 @@ func (w *failWriter) Write(p []byte) (int, error) {
 // A dump to a client that went away stops at once instead of reading the
 // rest of the history.
 func TestWriteDumpStopsWhenWritesFail(t *testing.T) {
-	dir := copyLegacy(t)
+	dir := testenv.LegacyCopy(t)
 	s := openStore(t, dir, newClock(1))
 	vs, err := s.Versions("")
 	if err != nil {

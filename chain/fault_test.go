@@ -3,56 +3,14 @@ package chain_test
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/xecut/resident/internal/testenv"
 )
-
-// needMount skips outside CI, and fails in CI, when the test can't mount.
-func needMount(tb testing.TB, what string, err error, out []byte) {
-	tb.Helper()
-	msg := what + ": " + err.Error() + " " + strings.TrimSpace(string(out)) +
-		" (this test mounts a small tmpfs or a read-only bind mount: run it as root, with mount from util-linux)"
-	if os.Getenv("CI") != "" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-}
-
-func run(tb testing.TB, args ...string) {
-	tb.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		tb.Fatalf("%v: %v %s", args, err, out)
-	}
-}
-
-// tmpfs mounts a tmpfs of size at a new folder, for the rest of the test.
-func tmpfs(tb testing.TB, size string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		needMount(tb, "mount tmpfs", err, out)
-	}
-	tb.Cleanup(func() { exec.Command("umount", dir).Run() })
-	return dir
-}
-
-// readOnly turns dir read-only by binding it over itself read-only, which
-// stops root too (a chmod would not).
-func readOnly(tb testing.TB, dir string) (undo func()) {
-	tb.Helper()
-	if out, err := exec.Command("mount", "--bind", dir, dir).CombinedOutput(); err != nil {
-		needMount(tb, "bind mount", err, out)
-	}
-	undo = func() { exec.Command("umount", dir).Run() }
-	tb.Cleanup(undo)
-	run(tb, "mount", "-o", "remount,bind,ro", dir)
-	return undo
-}
 
 // A write that the disk refuses leaves the head and the folder as they
 // were, and the store writes again once the disk allows it.
@@ -62,7 +20,7 @@ func TestCommitReadOnlyFolder(t *testing.T) {
 	s := openStore(t, dir, newClock(1))
 	head := s.Head()
 	before := snapshot(t, dir)
-	undo := readOnly(t, dir)
+	undo := testenv.ReadOnly(t, dir)
 	_, changed, err := s.Commit("", add("ana"))
 	if !errors.Is(err, syscall.EROFS) || changed {
 		t.Fatalf("Commit on a read-only folder = %v, %v, want EROFS", changed, err)
@@ -80,12 +38,12 @@ func TestCommitReadOnlyFolder(t *testing.T) {
 }
 
 func TestCommitDiskFull(t *testing.T) {
-	dir := tmpfs(t, "64k")
+	dir := testenv.Tmpfs(t, "64k")
 	writeFiles(t, dir, makeChain(2, 1700000000)...)
 	s := openStore(t, dir, newClock(1))
 	head := s.Head()
 	filler := filepath.Join(dir, "filler")
-	fill(t, filler)
+	testenv.Fill(t, filler)
 	before := snapshot(t, dir)
 	_, changed, err := s.Commit("", add("ana"))
 	if !errors.Is(err, syscall.ENOSPC) || changed {
@@ -105,23 +63,4 @@ func TestCommitDiskFull(t *testing.T) {
 		t.Fatalf("Commit once space is back = %v, %v", changed, err)
 	}
 	checkStored(t, dir, v, head.SHA256, v.Unixtime)
-}
-
-// fill writes to path until the file system is full.
-func fill(tb testing.TB, path string) {
-	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	block := make([]byte, 1024)
-	for {
-		if _, err := f.Write(block); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				tb.Fatalf("fill %s: %v", path, err)
-			}
-			return
-		}
-	}
 }

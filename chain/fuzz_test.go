@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -133,8 +134,7 @@ func FuzzReadVersion(f *testing.F) {
 	for _, s := range seedChain(f) {
 		f.Add(s.data)
 	}
-	if entries, err := os.ReadDir(legacyDir); err == nil && len(entries) > 0 {
-		data, _ := os.ReadFile(filepath.Join(legacyDir, legacyHead))
+	if data, err := os.ReadFile(filepath.Join(testenv.LegacyDir(f), legacyHead)); err == nil {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"meta":{"unixtime":"1","last_sha256":"` + chain.ZeroHash + `"}}`))

@@ -12,10 +12,6 @@ import (
 	"github.com/xecut/resident/model"
 )
 
-// legacyDir is the data folder the earlier Python service wrote, kept
-// outside the repository, beside it.
-const legacyDir = "../../shared/testdata/legacy-data"
-
 // legacyHead is the newest version in the legacy folder.
 const legacyHead = "1770089161-200e33b776c59850accbf0f2c9a5b06975ef6a107bfef68e385ca6860cb26a36.json"
 
@@ -83,26 +79,6 @@ func fileNames(fs []file) []string {
 		out[i] = f.name
 	}
 	return out
-}
-
-// copyLegacy copies the legacy folder into a temp folder, failing with a
-// clear message when it is not there.
-func copyLegacy(tb testing.TB) string {
-	tb.Helper()
-	entries, err := os.ReadDir(legacyDir)
-	if err != nil || len(entries) == 0 {
-		tb.Fatalf("the legacy data folder is missing or empty (%v): it must sit at "+
-			"../shared/testdata/legacy-data next to the repository", err)
-	}
-	dir := tb.TempDir()
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(legacyDir, e.Name()))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		writeFiles(tb, dir, file{e.Name(), data})
-	}
-	return dir
 }
 
 // snapshot returns every file in dir by name.

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -243,7 +244,7 @@ func TestCommitUpdateError(t *testing.T) {
 
 // The legacy folder is served unchanged and new versions chain onto it.
 func TestCommitOntoLegacy(t *testing.T) {
-	dir := copyLegacy(t)
+	dir := testenv.LegacyCopy(t)
 	before := snapshot(t, dir)
 	c := newClock(1000)
 	s := openStore(t, dir, c)
@@ -272,7 +273,7 @@ func TestCommitOntoLegacy(t *testing.T) {
 }
 
 func TestVersionsSince(t *testing.T) {
-	dir := copyLegacy(t)
+	dir := testenv.LegacyCopy(t)
 	s := openStore(t, dir, newClock(1))
 	all, err := chain.LoadDir(dir)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 )
 
 func versionsOf(tb testing.TB, files []file) []chain.Version {
@@ -179,7 +180,7 @@ func TestExtends(t *testing.T) {
 }
 
 func TestOrderLegacyShuffled(t *testing.T) {
-	dir := copyLegacy(t)
+	dir := testenv.LegacyCopy(t)
 	want, err := chain.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
