@@ -2,9 +2,7 @@ package model
 
 import (
 	"bytes"
-	"encoding/json"
 	"slices"
-	"unicode/utf8"
 )
 
 // Marshal returns the canonical bytes of doc: compact JSON, fields in the
@@ -12,44 +10,10 @@ import (
 // telegram or otp_prefix and [] for every empty list. The same document
 // always gives the same bytes, so its hash names it.
 func Marshal(doc Document) []byte {
-	doc.Accounts = normalize(doc.Accounts)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		// Every field is a plain string, bool, int or a number that the
-		// decoder accepted: encoding cannot fail for a parsed document.
-		panic("model: marshal: " + err.Error())
-	}
-	return rawLineSeparators(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-}
-
-// rawLineSeparators undoes encoding/json's escaping of U+2028 and U+2029,
-// which it does for JavaScript embedding even without HTML escaping, so
-// that the canonical form is UTF-8 throughout. Escapes are read pairwise:
-// in "\\u2028" the backslash is escaped and the text is left alone.
-func rawLineSeparators(b []byte) []byte {
-	if !bytes.Contains(b, []byte(`\u202`)) {
-		return b
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 == len(b) {
-			out = append(out, b[i])
-			continue
-		}
-		switch string(b[i+1 : min(i+6, len(b))]) {
-		case "u2028":
-			out, i = utf8.AppendRune(out, '\u2028'), i+5
-			continue
-		case "u2029":
-			out, i = utf8.AppendRune(out, '\u2029'), i+5
-			continue
-		}
-		out = append(out, b[i], b[i+1])
-		i++
-	}
-	return out
+	// About what an account of a busy member takes, so that the buffer
+	// seldom grows.
+	const perAccount = 640
+	return appendDocument(make([]byte, 0, 128+perAccount*len(doc.Accounts)), doc)
 }
 
 // EqualAccounts tells whether two account lists serialize to the same bytes.
@@ -83,33 +47,6 @@ func sameAccount(a, b Account) bool {
 
 func sameOpt(a, b *string) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
-}
-
-// normalize gives Marshal the accounts with [] for every nil list, copying
-// them only when one has a nil list.
-func normalize(accounts []Account) []Account {
-	if accounts != nil && !slices.ContainsFunc(accounts, hasNilList) {
-		return accounts
-	}
-	out := make([]Account, len(accounts))
-	for i, a := range accounts {
-		a.VPN = nonNil(a.VPN)
-		a.SSHKeys = nonNil(a.SSHKeys)
-		a.FeePayments = nonNil(a.FeePayments)
-		out[i] = a
-	}
-	return out
-}
-
-func hasNilList(a Account) bool {
-	return a.VPN == nil || a.SSHKeys == nil || a.FeePayments == nil
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // Changes names the accounts that differ between two versions.

@@ -308,50 +308,16 @@ func (s *scanner) literal(word string) bool {
 	return false
 }
 
-// number reads a number as written, following JSON's grammar exactly.
+// number reads a number as written.
 func (s *scanner) number() (string, bool) {
 	s.ws()
-	b, i := s.b, s.i
-	start := i
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i)
-	default:
+	start := s.i
+	end := numberEnd(s.b, start)
+	if end < 0 {
 		return "", false
 	}
-	if i < len(b) && b[i] == '.' {
-		j := digits(b, i+1)
-		if j == i+1 {
-			return "", false
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(b, i)
-		if j == i {
-			return "", false
-		}
-		i = j
-	}
-	s.i = i
-	return s.src[start:i], true
-}
-
-// digits returns the position after the digits that start at i.
-func digits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
+	s.i = end
+	return s.src[start:end], true
 }
 
 // maxSkipDepth bounds how deeply an ignored value may nest before the
