@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // TestPostStoresCanonicalVersions posts loosely written documents and
@@ -128,7 +129,7 @@ func TestAmountsKeptAsWritten(t *testing.T) {
 }
 
 func TestConditionalGet(t *testing.T) {
-	ts := newServer(t, copyLegacy(t))
+	ts := newServer(t, testenv.LegacyCopy(t))
 	sum := ts.store.Head().SHA256
 	tests := []struct {
 		name, header string

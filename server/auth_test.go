@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // TestRoleMatrix checks every cell of the table of endpoints and
 // keys, on the legacy folder.
 func TestRoleMatrix(t *testing.T) {
-	ts := newServer(t, copyLegacy(t))
+	ts := newServer(t, testenv.LegacyCopy(t))
 	head := ts.store.Head()
 	unchanged := headBody(t, head.Bytes)
 	keys := []struct{ name, key string }{

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -133,7 +134,7 @@ var peerBlock = regexp.MustCompile(`^# wg-xecut-(resident-)?vpn-[A-Za-z0-9_.-]+\
 // TestExportsOverHTTP checks both exports of the legacy data against its
 // head document.
 func TestExportsOverHTTP(t *testing.T) {
-	ts := newServer(t, copyLegacy(t))
+	ts := newServer(t, testenv.LegacyCopy(t))
 	head := ts.store.Head().Doc
 	a := ts.get(t, "/export/vpn", readKey)
 	wantStatus(t, "GET /export/vpn", a, 200)

@@ -4,13 +4,15 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // TestHead checks that HEAD, as curl -I sends it, answers like GET on the
 // routes that are safe to ask twice: same status and headers, no body,
 // and the same keys let in.
 func TestHead(t *testing.T) {
-	ts := newServer(t, copyLegacy(t))
+	ts := newServer(t, testenv.LegacyCopy(t))
 	tests := []struct {
 		name       string
 		path       string

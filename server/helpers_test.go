@@ -26,10 +26,6 @@ const (
 	electionKey = "election-key-0003"
 )
 
-// legacyDir is the folder the earlier Python service wrote; tests copy it
-// before use.
-const legacyDir = "../../shared/testdata/legacy-data"
-
 // clockStart is the test servers' clock: fixed, so that version names are
 // known in advance. Every write after the first gets head + 1.
 var clockStart = time.Unix(1_800_000_000, 0)
@@ -69,18 +65,6 @@ func newServer(tb testing.TB, dir string, change ...func(*Options)) *testServer 
 		store.Close()
 	})
 	return ts
-}
-
-// copyLegacy copies the legacy folder into a temp folder.
-func copyLegacy(tb testing.TB) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	for name, data := range readVersions(tb, legacyDir) {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // readVersions returns the version files of dir by name.

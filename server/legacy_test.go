@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -34,9 +35,9 @@ func readDump(tb testing.TB, body []byte) (map[string][]byte, []string) {
 // TestLegacyServedAndExtended serves the earlier service's folder byte
 // for byte, then chains a new version onto its head.
 func TestLegacyServedAndExtended(t *testing.T) {
-	dir := copyLegacy(t)
-	legacy := readVersions(t, legacyDir)
-	ordered, err := chain.LoadDir(legacyDir)
+	dir := testenv.LegacyCopy(t)
+	legacy := readVersions(t, testenv.LegacyDir(t))
+	ordered, err := chain.LoadDir(testenv.LegacyDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestLegacyServedAndExtended(t *testing.T) {
 }
 
 func TestDumpSince(t *testing.T) {
-	ts := newServer(t, copyLegacy(t))
+	ts := newServer(t, testenv.LegacyCopy(t))
 	vs, _ := ts.store.Versions("")
 	tests := []struct {
 		name  string

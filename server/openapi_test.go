@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -137,7 +138,7 @@ func TestOpenAPISchemaFollowsTypes(t *testing.T) {
 // the legacy head must fit what the description promises.
 func TestOpenAPIExamplesValidate(t *testing.T) {
 	spec := loadSpec(t, openAPISpec())
-	ts := newServer(t, copyLegacy(t))
+	ts := newServer(t, testenv.LegacyCopy(t))
 	var v any
 	if err := json.Unmarshal(ts.get(t, "/accounts", readKey).body, &v); err != nil {
 		t.Fatal(err)

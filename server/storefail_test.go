@@ -1,46 +1,26 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
-)
 
-// mountTmpfs mounts a small tmpfs on a new folder, for the disk to fill
-// up or turn read-only on cue. It needs root (CAP_SYS_ADMIN).
-func mountTmpfs(tb testing.TB, size string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		msg := "mounting a tmpfs needs root (CAP_SYS_ADMIN): " + err.Error()
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg + "; run the tests as root to cover write failures")
-	}
-	tb.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			tb.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
+	"github.com/xecut/resident/internal/testenv"
+)
 
 // TestDiskFull fills the data folder's disk: the POST answers 507 with a
 // clear message, the head stays, no partial file is left, and the store
 // works again once there is room.
 func TestDiskFull(t *testing.T) {
-	dir := mountTmpfs(t, "64k")
+	dir := testenv.Tmpfs(t, "64k")
 	ts := newServer(t, dir)
 	wantStatus(t, "first POST", ts.post(t, writeKey, doc(t, acct("Ana"))), 200)
 	head := ts.get(t, "/accounts", readKey).body
 	filler := filepath.Join(dir, "filler")
-	fill(t, filler)
+	testenv.Fill(t, filler)
 	before := allFiles(t, dir)
 
 	big := doc(t, acct("Ana"), acct(strings.Repeat("B", 8000)))
@@ -68,32 +48,13 @@ func TestDiskFull(t *testing.T) {
 	}
 }
 
-// fill writes path until the disk is full.
-func fill(tb testing.TB, path string) {
-	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 4096)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				tb.Fatalf("fill: %v", err)
-			}
-			return
-		}
-	}
-}
-
-// TestReadOnlyFolder remounts the data folder read-only: POST answers
+// TestReadOnlyFolder turns the data folder read-only: POST answers
 // 500 saying so, reads go on, and writes work again once it is writable.
 func TestReadOnlyFolder(t *testing.T) {
-	dir := mountTmpfs(t, "1m")
+	dir := testenv.Tmpfs(t, "1m")
 	ts := newServer(t, dir)
 	wantStatus(t, "first POST", ts.post(t, writeKey, doc(t, acct("Ana"))), 200)
-	remount(t, dir, syscall.MS_RDONLY)
+	writable := testenv.ReadOnly(t, dir)
 	a := ts.post(t, writeKey, doc(t, acct("Bojan")))
 	wantStatus(t, "POST on a read-only folder", a, http.StatusInternalServerError)
 	if !strings.Contains(string(a.body), "not writable") {
@@ -103,15 +64,8 @@ func TestReadOnlyFolder(t *testing.T) {
 	if len(got.Accounts) != 1 || got.Accounts[0].Username != "Ana" {
 		t.Errorf("after the failed write the head holds %+v", got.Accounts)
 	}
-	remount(t, dir, 0)
+	writable()
 	wantStatus(t, "POST once writable", ts.post(t, writeKey, doc(t, acct("Bojan"))), 200)
-}
-
-func remount(tb testing.TB, dir string, flags uintptr) {
-	tb.Helper()
-	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|flags, ""); err != nil {
-		tb.Fatalf("remount %s: %v", dir, err)
-	}
 }
 
 // TestFolderGone removes the data folder under a running server, which
