@@ -77,7 +77,8 @@ func validate(ps *problems, accounts []Account) {
 	usernames, telegrams, prefixes := make(seen, n), make(seen, n), make(seen, n)
 	ips, wgKeys, sshKeys := make(seen, n), make(seen, n), make(seen, n)
 	for i, a := range accounts {
-		if w := (at{account: i, field: "username"}); ok(w) && ps.value(w, checkUsername(a.Username)) {
+		if w := (at{account: i, field: "username"}); ok(w) &&
+			ps.value(w, checkUsername(a.Username)) {
 			usernames.claim(ps, accounts, w, a.Username, "username")
 		}
 		if w := (at{account: i, field: "telegram"}); a.Telegram != nil &&
@@ -172,7 +173,8 @@ func checkOTPPrefix(s string) string {
 func checkVPNIP(s string) string {
 	host, ok := vpnHost(s)
 	if !ok {
-		return fmt.Sprintf("must be an address 192.168.11.x written without leading zeros, got %q", s)
+		return fmt.Sprintf("must be an address 192.168.11.x written without "+
+			"leading zeros, got %q", s)
 	}
 	if host < MinVPNHost || host > MaxVPNHost {
 		return fmt.Sprintf("must be between 192.168.11.%d and 192.168.11.%d, got %s",
@@ -203,7 +205,8 @@ func checkWGKey(s string) string {
 
 // notBase64 tells whether r is outside the standard base64 alphabet.
 func notBase64(r rune) bool {
-	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '+' || r == '/')
+	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' ||
+		'0' <= r && r <= '9' || r == '+' || r == '/')
 }
 
 // checkSSHKey returns the key's wire encoding, by which keys are compared
@@ -227,7 +230,8 @@ func checkPayment(ps *problems, ok func(at) bool, e at, f FeePayment) {
 		ps.add(w.path(), TypeValue, "must be a real date written yyyy-mm-dd, got %q", f.Date)
 	}
 	if w := e.in("currency"); ok(w) && !slices.Contains(Currencies, f.Currency) {
-		ps.add(w.path(), TypeValue, "must be one of %s, got %q", strings.Join(Currencies, " "), f.Currency)
+		ps.add(w.path(), TypeValue, "must be one of %s, got %q",
+			strings.Join(Currencies, " "), f.Currency)
 	}
 	if w := e.in("amount"); ok(w) && !positive(string(f.Amount)) {
 		ps.add(w.path(), TypeValue, "must be greater than zero, got %s", f.Amount)
