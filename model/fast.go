@@ -56,9 +56,10 @@ func once(seen *uint8, bit uint8) bool {
 // from: one copy of the input instead of thousands of small ones, kept
 // alive as long as any of them is.
 type scanner struct {
-	b   []byte
-	src string
-	i   int
+	b    []byte
+	src  string
+	i    int
+	fees []FeePayment
 }
 
 func (s *scanner) meta() (m Meta, ok bool) {
@@ -108,11 +109,19 @@ func (s *scanner) account() (a Account, ok bool) {
 				return ok
 			})
 		case "fee_payments":
-			return once(&seen, 128) && s.array(func() bool {
+			if !once(&seen, 128) {
+				return false
+			}
+			// A long fee history grows its list many times over: gather it
+			// in the scanner's scratch list and copy it once.
+			s.fees = s.fees[:0]
+			ok := s.array(func() bool {
 				p, ok := s.payment()
-				a.FeePayments = append(a.FeePayments, p)
+				s.fees = append(s.fees, p)
 				return ok
 			})
+			a.FeePayments = append(a.FeePayments, s.fees...)
+			return ok
 		}
 		return false
 	})
