@@ -2,11 +2,12 @@ package hass
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // pyCheck loads the input and the output with PyYAML, the YAML 1.1 reader
@@ -50,12 +51,8 @@ print("ok")
 // TestPatchGoldenPyYAML reads the golden files the way Home Assistant
 // does. It needs python3 with PyYAML (Debian: python3-yaml).
 func TestPatchGoldenPyYAML(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import yaml").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("python3 with PyYAML is required in CI: %v", err)
-		}
-		t.Skip("python3 with PyYAML not found: apt-get install python3-yaml")
-	}
+	err := exec.Command("python3", "-c", "import yaml").Run()
+	testenv.Need(t, err == nil, "python3 with PyYAML not found", "apt-get install python3-yaml")
 	want := map[string]string{}
 	for _, p := range goldenMap {
 		want[p.Prefix] = p.Telegram

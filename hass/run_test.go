@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // recorder is a Notifier that keeps what it was asked to send.
@@ -366,9 +368,9 @@ func TestBuildMap(t *testing.T) {
 
 // TestBuildMapLegacy reads the newest version of the Python-era data.
 func TestBuildMapLegacy(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/testdata/legacy-data/*.json")
+	files, _ := filepath.Glob(filepath.Join(testenv.LegacyDir(t), "*.json"))
 	if len(files) == 0 {
-		t.Fatal("the legacy data folder is missing: it must sit at ../shared/testdata/legacy-data next to the repository")
+		t.Fatal("the legacy data folder holds no version")
 	}
 	m, err := BuildMap(mustRead(t, files[len(files)-1]))
 	if err != nil {

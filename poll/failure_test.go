@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/config"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/notify"
 	"github.com/xecut/resident/notify/notifytest"
 )
@@ -335,11 +335,11 @@ func TestWrongKey(t *testing.T) {
 }
 
 func TestLegacyFolderAsLocalCopy(t *testing.T) {
-	const legacy = "/work/shared/testdata/legacy-data"
+	legacy := testenv.LegacyDir(t)
 	for _, ignore := range []bool{false, true} {
 		t.Run("ignoreSince="+strconv.Itoa(b2i(ignore)), func(t *testing.T) {
 			r := newRig(t)
-			copyDir(t, legacy, r.dir)
+			testenv.CopyFiles(t, legacy, r.dir)
 			history := loadFolder(t, legacy)
 			r.svc.restore(history)
 			r.svc.set(func(f *fakeService) { f.ignoreSince = ignore })
@@ -417,18 +417,6 @@ func TestRunSkipsTicksWhileACycleRuns(t *testing.T) {
 	if !strings.Contains(r.logs.String(), "previous cycle still running") {
 		t.Errorf("no tick was skipped")
 	}
-}
-
-func copyDir(tb testing.TB, from, to string) {
-	tb.Helper()
-	if err := os.MkdirAll(to, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	out, err := exec.Command("cp", "-R", from+"/.", to).CombinedOutput()
-	if err != nil {
-		tb.Fatalf("cp: %v %s", err, out)
-	}
-	exec.Command("chmod", "-R", "u+w", to).Run()
 }
 
 func TestTelegramTroubleNeverFailsACycle(t *testing.T) {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 var shotDir = flag.String("screenshots", "",
@@ -100,12 +102,8 @@ type tab struct {
 // test is skipped, unless CI is set: then it fails.
 func openTab(t *testing.T) *tab {
 	t.Helper()
-	if browser == nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no browser: %v (CI is set, so this fails rather than skips)", browserErr)
-		}
-		t.Skipf("no browser: %v; install it with: apt-get install -y chromium fonts-dejavu-core", browserErr)
-	}
+	testenv.Need(t, browser != nil, fmt.Sprintf("no browser: %v", browserErr),
+		"install it with: apt-get install -y chromium fonts-dejavu-core")
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
 	tb := &tab{t: t, ctx: ctx}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -36,7 +37,7 @@ func wantNewHead(t *testing.T, s *site, before string, wantCount int, want []mod
 func strPtr(s string) *string { return &s }
 
 func TestEditAndSave(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	old, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)
@@ -53,7 +54,7 @@ func TestEditAndSave(t *testing.T) {
 }
 
 func TestEmptiedFieldsBecomeNull(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	old, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)
@@ -69,7 +70,7 @@ func TestEmptiedFieldsBecomeNull(t *testing.T) {
 }
 
 func TestAddAccount(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	old, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)
@@ -147,7 +148,7 @@ func newSSHKey(tb testing.TB) string {
 }
 
 func TestDeleteAccount(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	old, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)
@@ -163,7 +164,7 @@ func TestDeleteAccount(t *testing.T) {
 }
 
 func TestRemoveRows(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	old, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)
@@ -184,7 +185,7 @@ func TestRemoveRows(t *testing.T) {
 }
 
 func TestAmountsSurviveAnUnchangedSave(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	_, doc := s.headDoc(t)
 	accounts := slices.Clone(doc.Accounts)
 	first := accounts[0]
@@ -212,7 +213,7 @@ func TestAmountsSurviveAnUnchangedSave(t *testing.T) {
 }
 
 func TestConflictKeepsWhatWasTyped(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	_, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)
@@ -240,7 +241,7 @@ func TestConflictKeepsWhatWasTyped(t *testing.T) {
 }
 
 func TestProblemsShownAndMarked(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	tb := openTab(t)
 	tb.login(s, writeKey)
 

@@ -6,10 +6,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 func TestLoginAndLogout(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	tb := openTab(t)
 	tb.do(chromedp.Navigate(s.url + "/"))
 	tb.eventually("the page", `document.readyState === 'complete'`)
@@ -47,7 +49,7 @@ func TestLoginAndLogout(t *testing.T) {
 }
 
 func TestLegacyTableShown(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	_, head := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, writeKey)

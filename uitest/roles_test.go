@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -16,7 +17,7 @@ var allInputs = []string{"decentrala", "fee-amount", "fee-currency", "fee-date",
 	"resident", "ssh-key", "telegram", "username", "vpn-ip", "vpn-key"}
 
 func TestControlsFollowTheRole(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	_, doc := s.headDoc(t)
 	var decentrala []model.Account
 	entries := 0
@@ -44,7 +45,7 @@ func TestControlsFollowTheRole(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// A site of its own: the page keeps its key per origin.
-			s := newSite(t, legacyData)
+			s := newSite(t, testenv.LegacyDir(t))
 			tb := openTab(t)
 			tb.login(s, tt.key)
 			if diff := cmp.Diff(tt.want, eval[controls](tb, readControls)); diff != "" {
@@ -59,7 +60,7 @@ func TestControlsFollowTheRole(t *testing.T) {
 }
 
 func TestElectionChangesResidency(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	old, doc := s.headDoc(t)
 	tb := openTab(t)
 	tb.login(s, electionKey)
@@ -80,7 +81,7 @@ func TestElectionChangesResidency(t *testing.T) {
 }
 
 func TestWrongKeyShowsError(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	tb := openTab(t)
 	tb.login(s, "not-one-of-the-keys")
 
@@ -129,7 +130,7 @@ func TestDataShownAsText(t *testing.T) {
 }
 
 func TestUnsavedChangesAskBeforeLeaving(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	tb := openTab(t)
 	tb.login(s, writeKey)
 
@@ -147,7 +148,7 @@ func TestUnsavedChangesAskBeforeLeaving(t *testing.T) {
 }
 
 func TestPhoneScrollsSideways(t *testing.T) {
-	s := newSite(t, legacyData)
+	s := newSite(t, testenv.LegacyDir(t))
 	tb := openTab(t)
 	tb.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	tb.login(s, writeKey)

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 	"github.com/xecut/resident/server"
 )
@@ -25,8 +26,6 @@ const (
 	writeKey    = "write-key-for-the-ui-tests"
 	electionKey = "election-key-for-the-ui-tests"
 )
-
-const legacyData = "../../shared/testdata/legacy-data"
 
 // site is a resident server on loopback over its own data folder.
 type site struct {
@@ -41,7 +40,7 @@ func newSite(tb testing.TB, seed string) *site {
 	tb.Helper()
 	dir := tb.TempDir()
 	if seed != "" {
-		copyVersions(tb, seed, dir)
+		testenv.CopyFiles(tb, seed, dir)
 	}
 	store, err := chain.Open(dir, time.Now)
 	if err != nil {
@@ -57,23 +56,6 @@ func newSite(tb testing.TB, seed string) *site {
 	}))
 	tb.Cleanup(srv.Close)
 	return &site{dir: dir, store: store, url: srv.URL}
-}
-
-func copyVersions(tb testing.TB, from, to string) {
-	tb.Helper()
-	entries, err := os.ReadDir(from)
-	if err != nil {
-		tb.Fatalf("read seed: %v", err)
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			tb.Fatalf("read seed: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o644); err != nil {
-			tb.Fatalf("copy seed: %v", err)
-		}
-	}
 }
 
 // versions reads the chain from disk, as a consumer would.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // fakeReloader records what the installed file held at each reload and
@@ -207,24 +209,14 @@ func TestTempPatternLength(t *testing.T) {
 // requireTool skips when name is missing, unless CI is set.
 func requireTool(tb testing.TB, name, pkg string) {
 	tb.Helper()
-	if _, err := exec.LookPath(name); err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("%s is not installed: CI must install Debian's %s", name, pkg)
-	}
-	tb.Skipf("%s is not installed; run apt-get install %s", name, pkg)
+	_, err := exec.LookPath(name)
+	testenv.Need(tb, err == nil, name+" is not installed", "apt-get install "+pkg)
 }
 
 func requireRoot(tb testing.TB) {
 	tb.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatal("this test must run as root in CI")
-	}
-	tb.Skip("needs root (wg-quick re-runs itself through sudo otherwise)")
+	testenv.Need(tb, os.Geteuid() == 0, "this test needs root",
+		"run it as root (wg-quick re-runs itself through sudo otherwise)")
 }
 
 // TestWGQuickCheck runs the real wg-quick on the real temp file names.
