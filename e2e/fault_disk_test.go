@@ -5,48 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 )
-
-// mountOrSkip runs mount; when that is not permitted it skips outside CI,
-// with advice, and fails in CI.
-func mountOrSkip(tb testing.TB, args ...string) {
-	tb.Helper()
-	out, err := exec.Command("mount", args...).CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := "mount " + strings.Join(args, " ") + ": " + err.Error() + " " +
-		strings.TrimSpace(string(out)) +
-		" (the disk fault tests mount a small tmpfs: run them as root with mount from util-linux)"
-	if os.Getenv("CI") != "" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-}
-
-func umount(tb testing.TB, dir string) {
-	tb.Helper()
-	if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-		tb.Errorf("umount %s: %v %s", dir, err, out)
-	}
-}
-
-// tmpfsData mounts a tmpfs of size as a new data folder, unmounted when
-// the test ends (after the server, started later, has stopped).
-func tmpfsData(tb testing.TB, size string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	mountOrSkip(tb, "-t", "tmpfs", "-o", "size="+size+",mode=0755", "tmpfs", dir)
-	tb.Cleanup(func() { umount(tb, dir) })
-	return dir
-}
 
 // diskRig is a server on a tmpfs with a few versions stored.
 type diskRig struct {
@@ -60,7 +26,7 @@ type diskRig struct {
 
 func newDiskRig(tb testing.TB) *diskRig {
 	tb.Helper()
-	r := &diskRig{tb: tb, bin: residentBinary(tb), dir: tmpfsData(tb, "512k")}
+	r := &diskRig{tb: tb, bin: residentBinary(tb), dir: testenv.Tmpfs(tb, "512k")}
 	r.srv = runServe(tb, r.bin, r.dir, freeAddr(tb))
 	l := newLedger()
 	for _, tag := range []string{"before-1", "before-2", "before-3"} {
@@ -145,7 +111,7 @@ func versionNames(tb testing.TB, dir string) []string {
 func TestDiskFull(t *testing.T) {
 	r := newDiskRig(t)
 	filler := filepath.Join(r.dir, "filler")
-	fillDisk(t, filler)
+	testenv.Fill(t, filler)
 	r.refused("during-full", http.StatusInsufficientStorage, "disk is full")
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
@@ -160,39 +126,12 @@ func TestDiskFull(t *testing.T) {
 // over itself stops the server's writes, root's too, the same way.
 func TestReadOnlyFolder(t *testing.T) {
 	r := newDiskRig(t)
-	mountOrSkip(t, "--bind", r.dir, r.dir)
-	bound := true
-	t.Cleanup(func() {
-		if bound {
-			umount(t, r.dir)
-		}
-	})
-	mountOrSkip(t, "-o", "remount,bind,ro", r.dir)
+	writable := testenv.ReadOnly(t, r.dir)
 	probe := filepath.Join(r.dir, "probe")
 	if err := os.WriteFile(probe, nil, 0o644); !errors.Is(err, syscall.EROFS) {
 		t.Fatalf("writing into the read-only folder = %v, want EROFS", err)
 	}
 	r.refused("during-ro", http.StatusInternalServerError, "not writable")
-	umount(t, r.dir)
-	bound = false
+	writable()
 	r.recovered("after-ro")
-}
-
-// fillDisk writes to path until its file system is full.
-func fillDisk(tb testing.TB, path string) {
-	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	block := make([]byte, 4096)
-	for {
-		if _, err := f.Write(block); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				tb.Fatalf("fill %s: %v", path, err)
-			}
-			return
-		}
-	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/demo"
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // demoFolder is the project's demo chain: 40 versions of 20 accounts.
@@ -76,7 +77,7 @@ func TestDamagedFolder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
-			copyFolder(t, demoFolder, dir)
+			testenv.CopyFiles(t, demoFolder, dir)
 			vs, err := chain.LoadDir(dir)
 			if err != nil {
 				t.Fatal(err)

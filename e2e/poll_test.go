@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/notify/notifytest"
 )
 
 const (
-	legacyData  = "/work/shared/testdata/legacy-data"
 	readKey     = "e2e-read-key-0001"
 	writeKey    = "e2e-write-key-0002"
 	electionKey = "e2e-election-key-0003"
@@ -33,8 +32,8 @@ func TestServePollVerify(t *testing.T) {
 	bin := residentBinary(t)
 	tmp := t.TempDir()
 	serverDir, pollDir := filepath.Join(tmp, "server"), filepath.Join(tmp, "poll")
-	copyFolder(t, legacyData, serverDir)
-	base := startServe(t, bin, serverDir)
+	testenv.CopyFiles(t, testenv.LegacyDir(t), serverDir)
+	base := runServe(t, bin, serverDir, freeAddr(t)).base
 
 	tg := notifytest.NewFakeBotAPI(t, botToken)
 	marker := filepath.Join(tmp, "marker.json")
@@ -116,7 +115,7 @@ func checkVerifyText(tb testing.TB, bin, dir string, want chainJSON) {
 		tb.Errorf("verify-chain --dir exited %d:\n%s", code, out)
 	}
 	bad := filepath.Join(tb.TempDir(), "bad")
-	copyFolder(tb, dir, bad)
+	testenv.CopyFiles(tb, dir, bad)
 	name := filepath.Join(bad, filepath.Base(firstVersion(tb, bad)))
 	os.WriteFile(name, []byte(`{"meta":{}}`), 0o644)
 	out, code = runBin(tb, bin, nil, "verify-chain", "--dir", bad)
@@ -135,49 +134,6 @@ func firstVersion(tb testing.TB, dir string) string {
 		tb.Fatalf("no version in %s", dir)
 	}
 	return m[0]
-}
-
-// startServe runs resident serve on a free loopback port and returns its
-// base URL once it answers.
-func startServe(tb testing.TB, bin, dir string) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "serve", "--listen", addr, "--data", dir)
-	cmd.Env = append(os.Environ(), "READ_KEY="+readKey, "WRITE_KEY="+writeKey,
-		"DECENTRALA_ELECTION_KEY="+electionKey)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		if tb.Failed() {
-			tb.Logf("serve log:\n%s", logs.String())
-		}
-	})
-	base := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-		if _, err := request(http.MethodGet, base+"/accounts", readKey, nil); err == nil {
-			return base
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	tb.Fatalf("resident serve did not answer on %s", addr)
-	return ""
 }
 
 // postNewcomer adds an account through the API and returns the new head.
@@ -254,17 +210,4 @@ func runBin(tb testing.TB, bin string, env []string, args ...string) (string, in
 		tb.Fatalf("run %s: %v", args[0], err)
 	}
 	return string(out), cmd.ProcessState.ExitCode()
-}
-
-func copyFolder(tb testing.TB, from, to string) {
-	tb.Helper()
-	if err := os.MkdirAll(to, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	if out, err := exec.Command("cp", "-R", from+"/.", to).CombinedOutput(); err != nil {
-		tb.Fatalf("cp: %v %s", err, out)
-	}
-	if out, err := exec.Command("chmod", "-R", "u+w", to).CombinedOutput(); err != nil {
-		tb.Fatalf("chmod: %v %s", err, out)
-	}
 }

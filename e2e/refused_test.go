@@ -12,7 +12,7 @@ import (
 func TestRefusedRequests(t *testing.T) {
 	bin := residentBinary(t)
 	tmp := t.TempDir()
-	base := startServe(t, bin, filepath.Join(tmp, "server"))
+	base := runServe(t, bin, filepath.Join(tmp, "server"), freeAddr(t)).base
 	const wrongKey = "e2e-wrong-key-0009"
 	tests := []struct {
 		name string

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -28,8 +28,6 @@ const (
 	serveWriteKey    = "serve-write-key-02"
 	serveElectionKey = "serve-election-key-03"
 )
-
-const demoData = "../testdata/demo-data"
 
 // serveEnv is a clean environment with the three keys, changed by
 // NAME=value overrides (NAME= unsets).
@@ -68,32 +66,9 @@ func serveRefused(tb testing.TB, env []string, args ...string) (string, int) {
 	return stderr.String(), cmd.ProcessState.ExitCode()
 }
 
-// copyDir copies the version files of from into a new temp folder.
-func copyDir(tb testing.TB, from string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	entries, err := os.ReadDir(from)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), data, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestServeRefusals(t *testing.T) {
-	legacy := func(tb testing.TB) string { return copyDir(tb, legacyData) }
-	ordered, err := chain.LoadDir(legacyData)
+	legacy := testenv.LegacyCopy
+	ordered, err := chain.LoadDir(testenv.LegacyDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +243,8 @@ func (s *server) fetch(tb testing.TB, method, path, key string, body []byte, hdr
 // TestServeSmoke serves the project's demo folder with the real binary,
 // as the README's first command does, and goes through a day's work.
 func TestServeSmoke(t *testing.T) {
-	dir := copyDir(t, demoData)
+	dir := t.TempDir()
+	testenv.CopyFiles(t, demoFolder, dir)
 	vs, err := chain.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -354,12 +330,7 @@ func checkHealthcheck(tb testing.TB, base string) {
 	if code := run(base + "/healthz"); code != 0 {
 		tb.Errorf("healthcheck of a live server exited %d", code)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String() + "/healthz"
-	ln.Close()
+	dead := "http://" + freeAddr(tb) + "/healthz"
 	if code := run(dead); code == 0 {
 		tb.Errorf("healthcheck of a dead port exited 0")
 	}

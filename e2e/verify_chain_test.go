@@ -13,7 +13,7 @@ func TestVerifyChainNothingToCheck(t *testing.T) {
 	bin := residentBinary(t)
 	tmp := t.TempDir()
 	empty, missing := t.TempDir(), filepath.Join(tmp, "resident-dta")
-	base := startServe(t, bin, filepath.Join(tmp, "fresh"))
+	base := runServe(t, bin, filepath.Join(tmp, "fresh"), freeAddr(t)).base
 	tests := []struct {
 		name string
 		args []string

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/xecut/resident/internal/testenv"
 )
 
 // Keys for the WireGuard test, made with wg genkey and wg pubkey.
@@ -120,19 +122,10 @@ func TestUpdateVPNWireGuard(t *testing.T) {
 func requireWireGuard(tb testing.TB) {
 	tb.Helper()
 	advice := "run as root with Debian's wireguard-tools, wireguard-go, iptables and iproute2 installed"
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("the WireGuard test must run as root in CI: " + advice)
-		}
-		tb.Skip("needs root: " + advice)
-	}
+	testenv.Need(tb, os.Geteuid() == 0, "the WireGuard test needs root", advice)
 	for _, tool := range []string{"ip", "wg", "wg-quick", "wireguard-go", "iptables", "bash"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				tb.Fatalf("%s is missing in CI: %s", tool, advice)
-			}
-			tb.Skipf("%s is missing: %s", tool, advice)
-		}
+		_, err := exec.LookPath(tool)
+		testenv.Need(tb, err == nil, tool+" is missing", advice)
 	}
 }
 
