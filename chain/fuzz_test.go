@@ -111,20 +111,9 @@ func FuzzReadDump(f *testing.F) {
 // redump writes entries as a dump the way the server does for files.
 func redump(tb testing.TB, entries []file) []byte {
 	tb.Helper()
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, e := range entries {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, _ := json.Marshal(e.name)
-		v, _ := json.Marshal(string(e.data))
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes()
+	return testenv.Dump(len(entries), func(i int) (string, []byte) {
+		return entries[i].name, entries[i].data
+	})
 }
 
 // FuzzReadVersion checks that any bytes, under their own hash, never panic

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 	"github.com/xecut/resident/poll"
 )
@@ -114,16 +115,7 @@ func honest(vs []ver) http.HandlerFunc {
 }
 
 func dumpBytes(vs []ver) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeEntry(&b, v)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return testenv.Dump(len(vs), func(i int) (string, []byte) { return vs[i].name, vs[i].data })
 }
 
 func writeEntry(w interface{ Write([]byte) (int, error) }, v ver) {

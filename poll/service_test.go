@@ -1,7 +1,6 @@
 package poll
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -180,20 +180,7 @@ func (f *fakeService) index(sum string) int {
 
 // dumpOf encodes versions as /dump does.
 func dumpOf(vs []ver) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		name, _ := json.Marshal(v.name)
-		data, _ := json.Marshal(string(v.data))
-		b.Write(name)
-		b.WriteByte(':')
-		b.Write(data)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return testenv.Dump(len(vs), func(i int) (string, []byte) { return vs[i].name, vs[i].data })
 }
 
 // loadFolder reads a data folder's version files into a service history.
