@@ -40,7 +40,7 @@ func rewriteHistory(tb testing.TB, r *rig) (original []ver) {
 func TestRewrittenHistoryStrict(t *testing.T) {
 	r := newRig(t)
 	original := rewriteHistory(t, r)
-	before, last := versionFiles(t, r.dir), r.last()
+	before, last := testenv.VersionNames(t, r.dir), r.last()
 	for i := range 2 {
 		err := r.cycle()
 		if !errors.Is(err, ErrChain) {
@@ -54,7 +54,7 @@ func TestRewrittenHistoryStrict(t *testing.T) {
 	if got := len(r.svc.dumpRequests()); got != 3 {
 		t.Errorf("%d dump requests, want the first sync's and the two of the first failed check", got)
 	}
-	if diff := cmp.Diff(before, versionFiles(t, r.dir)); diff != "" {
+	if diff := cmp.Diff(before, testenv.VersionNames(t, r.dir)); diff != "" {
 		t.Errorf("version files changed (-before +after):\n%s", diff)
 	}
 	if !bytes.Equal(last, r.last()) {
@@ -123,7 +123,7 @@ func TestBadVersionLenientTakesOnlyTheHead(t *testing.T) {
 	if err := r.cycle(); err != nil {
 		t.Fatalf("Cycle() = %v", err)
 	}
-	if got := versionFiles(t, r.dir); len(got) != 1 {
+	if got := testenv.VersionNames(t, r.dir); len(got) != 1 {
 		t.Errorf("version files %q, want only the first", got)
 	}
 	if !bytes.Equal(r.last(), r.svc.head().data) {
@@ -295,7 +295,7 @@ func TestServerTrouble(t *testing.T) {
 			if d := time.Since(start); d > 4*time.Second {
 				t.Errorf("cycle took %v", d)
 			}
-			if got := versionFiles(t, r.dir); len(got) != 0 || r.last() != nil {
+			if got := testenv.VersionNames(t, r.dir); len(got) != 0 || r.last() != nil {
 				t.Errorf("stored %q from a broken server", got)
 			}
 			if n := r.runCount(); n != 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xecut/resident/config"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/notify"
 	"github.com/xecut/resident/notify/notifytest"
 )
@@ -139,7 +140,7 @@ func (r *rig) wantMirror() {
 	r.svc.mu.Lock()
 	vs := append([]ver(nil), r.svc.versions...)
 	r.svc.mu.Unlock()
-	if diff := cmp.Diff(namesOf(vs), versionFiles(r.tb, r.dir)); diff != "" {
+	if diff := cmp.Diff(namesOf(vs), testenv.VersionNames(r.tb, r.dir)); diff != "" {
 		r.tb.Errorf("version files (-server +local):\n%s", diff)
 	}
 	for _, v := range vs {

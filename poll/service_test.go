@@ -201,23 +201,6 @@ func loadFolder(tb testing.TB, dir string) []ver {
 	return out
 }
 
-// versionFiles lists the version files in dir, sorted.
-func versionFiles(tb testing.TB, dir string) []string {
-	tb.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if _, _, ok := chain.ParseName(e.Name()); ok {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	return names
-}
-
 func namesOf(vs []ver) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {

@@ -95,19 +95,19 @@ func TestPostWithoutChangeStoresNothing(t *testing.T) {
 	ts := newServer(t, "")
 	body := doc(t, acct("Ana"), acct("Bojan"))
 	wantStatus(t, "first POST", ts.post(t, writeKey, body), 200)
-	before := versionNames(t, ts.dir)
+	before := testenv.VersionNames(t, ts.dir)
 	a := ts.post(t, writeKey, body)
 	wantStatus(t, "same POST again", a, 200)
 	if string(a.body) != `{"ok":true}` {
 		t.Errorf("unchanged POST body = %s", a.body)
 	}
-	if after := versionNames(t, ts.dir); !slices.Equal(before, after) {
+	if after := testenv.VersionNames(t, ts.dir); !slices.Equal(before, after) {
 		t.Errorf("an unchanged POST wrote a version: %v, then %v", before, after)
 	}
 	// An empty store and an empty list are the same too.
 	empty := newServer(t, "")
 	wantStatus(t, "empty POST on the stub", empty.post(t, writeKey, doc(t)), 200)
-	if names := versionNames(t, empty.dir); len(names) != 0 {
+	if names := testenv.VersionNames(t, empty.dir); len(names) != 0 {
 		t.Errorf("posting no accounts onto the stub wrote %v", names)
 	}
 }
@@ -179,10 +179,10 @@ func TestIfMatch(t *testing.T) {
 			ts := newServer(t, "")
 			wantStatus(t, "setup POST", ts.post(t, writeKey, doc(t, acct("Ana"))), 200)
 			head := ts.store.Head().SHA256
-			before := versionNames(t, ts.dir)
+			before := testenv.VersionNames(t, ts.dir)
 			a := ts.post(t, writeKey, doc(t, acct("Bojan")), "If-Match", tt.header(head))
 			wantStatus(t, "POST If-Match: "+tt.header(head), a, tt.want)
-			after := versionNames(t, ts.dir)
+			after := testenv.VersionNames(t, ts.dir)
 			if tt.want == 412 {
 				if !slices.Equal(before, after) {
 					t.Errorf("a 412 stored a version: %v", after)
@@ -237,7 +237,7 @@ func TestBodyLimit(t *testing.T) {
 				if !strings.Contains(string(a.body), "1 KiB") {
 					t.Errorf("413 body %s does not name the limit", a.body)
 				}
-				if names := versionNames(t, ts.dir); len(names) != 0 {
+				if names := testenv.VersionNames(t, ts.dir); len(names) != 0 {
 					t.Errorf("a 413 stored %v", names)
 				}
 			}

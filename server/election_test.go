@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -87,10 +88,10 @@ func TestElectionMinimalBody(t *testing.T) {
 
 func TestElectionUnchangedStoresNothing(t *testing.T) {
 	ts := electionSetup(t)
-	before := versionNames(t, ts.dir)
+	before := testenv.VersionNames(t, ts.dir)
 	view := ts.get(t, "/accounts", electionKey).body
 	wantStatus(t, "posting the view back", ts.post(t, electionKey, view), 200)
-	if after := versionNames(t, ts.dir); !slices.Equal(before, after) {
+	if after := testenv.VersionNames(t, ts.dir); !slices.Equal(before, after) {
 		t.Errorf("posting the election view back unchanged wrote %v", after)
 	}
 }
@@ -110,7 +111,7 @@ func TestElectionBadBodies(t *testing.T) {
 		{"member twice", `{"accounts":[{"username":"Ana","resident":true},{"username":"Ana","resident":false}]}`, []any{"body", "accounts", 1, "username"}, model.TypeDuplicate},
 	}
 	ts := electionSetup(t)
-	before := versionNames(t, ts.dir)
+	before := testenv.VersionNames(t, ts.dir)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := ts.post(t, electionKey, []byte(tt.body))
@@ -120,7 +121,7 @@ func TestElectionBadBodies(t *testing.T) {
 			}
 		})
 	}
-	if after := versionNames(t, ts.dir); !slices.Equal(before, after) {
+	if after := testenv.VersionNames(t, ts.dir); !slices.Equal(before, after) {
 		t.Errorf("refused election POSTs wrote %v", after)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -141,17 +140,6 @@ func wantStatus(tb testing.TB, what string, a answer, status int) {
 	if a.status != status {
 		tb.Fatalf("%s: status %d, want %d; body %s", what, a.status, status, a.body)
 	}
-}
-
-// versionNames lists the version files in dir in name order.
-func versionNames(tb testing.TB, dir string) []string {
-	tb.Helper()
-	var names []string
-	for name := range readVersions(tb, dir) {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // allFiles lists every entry of dir, to catch temp files left behind.

@@ -43,7 +43,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, "POST with room again", ts.post(t, writeKey, big), 200)
-	if names := versionNames(t, dir); len(names) != 2 {
+	if names := testenv.VersionNames(t, dir); len(names) != 2 {
 		t.Errorf("after recovery the folder holds versions %v, want 2", names)
 	}
 }

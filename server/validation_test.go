@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -75,7 +76,7 @@ func TestValidationThroughAPI(t *testing.T) {
 			}
 		})
 	}
-	if names := versionNames(t, ts.dir); len(names) != 0 {
+	if names := testenv.VersionNames(t, ts.dir); len(names) != 0 {
 		t.Errorf("invalid POSTs stored %v", names)
 	}
 }

@@ -9,8 +9,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
+
+	"github.com/xecut/resident/chain"
 )
 
 // Need does nothing when ok. Otherwise it skips the test with advice on
@@ -164,4 +167,22 @@ func CopyFiles(tb testing.TB, from, to string) {
 			tb.Fatal(err)
 		}
 	}
+}
+
+// VersionNames lists the version files in dir (names chain.ParseName
+// accepts), sorted.
+func VersionNames(tb testing.TB, dir string) []string {
+	tb.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if _, _, ok := chain.ParseName(e.Name()); ok {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	return names
 }
