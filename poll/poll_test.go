@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,14 +31,14 @@ type rig struct {
 	dir  string
 	runs string // one line per run of the update command
 	opt  Options
-	logs *syncBuffer
+	logs *testenv.Buffer
 }
 
 func newRig(tb testing.TB, adjust ...func(*Options)) *rig {
 	tb.Helper()
 	tmp := tb.TempDir()
 	r := &rig{tb: tb, svc: newFakeService(tb), tg: notifytest.NewFakeBotAPI(tb, tgToken),
-		dir: filepath.Join(tmp, "data"), runs: filepath.Join(tmp, "runs"), logs: &syncBuffer{}}
+		dir: filepath.Join(tmp, "data"), runs: filepath.Join(tmp, "runs"), logs: &testenv.Buffer{}}
 	log := slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r.opt = Options{
 		URL: r.svc.srv.URL, APIKey: testKey, Strict: true,
@@ -152,23 +151,6 @@ func (r *rig) wantMirror() {
 	if !bytes.Equal(r.last(), vs[len(vs)-1].data) {
 		r.tb.Errorf("last.json is not the server's head")
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestFirstSync(t *testing.T) {

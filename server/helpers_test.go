@@ -10,11 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xecut/resident/chain"
+	"github.com/xecut/resident/internal/testenv"
 	"github.com/xecut/resident/model"
 )
 
@@ -34,7 +34,7 @@ type testServer struct {
 	*httptest.Server
 	store *chain.Store
 	dir   string
-	logs  *syncBuffer
+	logs  *testenv.Buffer
 }
 
 // newServer serves dir (made empty when "") with the test keys.
@@ -47,7 +47,7 @@ func newServer(tb testing.TB, dir string, change ...func(*Options)) *testServer 
 	if err != nil {
 		tb.Fatalf("chain.Open(%s): %v", dir, err)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	opts := Options{
 		Store:   store,
 		Keys:    Keys{Read: readKey, Write: writeKey, Election: electionKey},
@@ -211,24 +211,6 @@ func parseDoc(tb testing.TB, data []byte) *model.Document {
 		tb.Fatalf("model.Parse: %v\n%s", err, data)
 	}
 	return d
-}
-
-// syncBuffer is a log destination that handlers write to concurrently.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func lines(s string) []string {
