@@ -2,11 +2,9 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,20 +122,9 @@ func checkServeRefuses(tb testing.TB, bin, dir, file string) {
 // limit, and returns its combined output and exit status.
 func runFor(tb testing.TB, limit time.Duration, bin string, args ...string) (string, int) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "READ_KEY="+readKey, "WRITE_KEY="+writeKey,
-		"DECENTRALA_ELECTION_KEY="+electionKey)
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		tb.Fatalf("run %s: %v", args[0], err)
-	}
-	if ctx.Err() != nil {
-		tb.Errorf("%s still ran after %v", args[0], limit)
-	}
-	return string(out), cmd.ProcessState.ExitCode()
+	env := []string{"READ_KEY=" + readKey, "WRITE_KEY=" + writeKey,
+		"DECENTRALA_ELECTION_KEY=" + electionKey}
+	return runWithin(tb, limit, bin, env, args...)
 }
 
 func read(tb testing.TB, dir, name string) []byte {

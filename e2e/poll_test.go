@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -162,25 +162,14 @@ func postNewcomer(tb testing.TB, base string) []byte {
 	return head
 }
 
+// request sends one request, as call does, and returns the body, or an
+// error when the answer is not a 200.
 func request(method, url, key string, body []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
+	a := call(context.Background(), method, url, key, body)
+	if a.err == nil && a.status != http.StatusOK {
+		a.err = fmt.Errorf("%d: %s", a.status, a.body)
 	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = errors.New(resp.Status + ": " + string(data))
-	}
-	return data, err
+	return []byte(a.body), a.err
 }
 
 func writeConfig(tb testing.TB, dir string, fields map[string]any) string {
@@ -200,7 +189,14 @@ func writeConfig(tb testing.TB, dir string, fields map[string]any) string {
 // and exit code.
 func runBin(tb testing.TB, bin string, env []string, args ...string) (string, int) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	return runWithin(tb, 2*time.Minute, bin, env, args...)
+}
+
+// runWithin runs the binary with extra env, killing it after limit (which
+// fails the test), and returns its combined output and exit code.
+func runWithin(tb testing.TB, limit time.Duration, bin string, env []string, args ...string) (string, int) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -208,6 +204,9 @@ func runBin(tb testing.TB, bin string, env []string, args ...string) (string, in
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		tb.Fatalf("run %s: %v", args[0], err)
+	}
+	if ctx.Err() != nil {
+		tb.Errorf("%s still ran after %v", args[0], limit)
 	}
 	return string(out), cmd.ProcessState.ExitCode()
 }
