@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/logkey"
+	"github.com/xecut/resident/proc"
 )
 
 const (
@@ -77,13 +76,10 @@ func (p *Poller) run(ctx context.Context) result {
 	}
 	os.Remove(out.Name())
 	defer out.Close()
-	cmd := exec.CommandContext(ctx, "sh", "-c", p.opt.Command)
+	cmd := proc.Command(ctx, "sh", "-c", p.opt.Command)
 	cmd.Env = append(os.Environ(), "RESIDENT_DATA="+p.dir,
 		"RESIDENT_LAST="+filepath.Join(p.dir, LastFile))
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 2 * time.Second
 	p.log.Info("running update command", logkey.Command, p.opt.Command)
 	start := time.Now()
 	err = cmd.Run()

@@ -9,10 +9,10 @@ import (
 	"log/slog"
 	"os/exec"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/xecut/resident/logkey"
+	"github.com/xecut/resident/proc"
 )
 
 // Checker tells whether a complete config file, under its temp name, is
@@ -38,7 +38,9 @@ type WGQuick struct {
 // Check runs wg-quick strip on path. Its output is the config itself,
 // private key included, so only the error output is kept.
 func (w WGQuick) Check(ctx context.Context, path string) error {
-	cmd := exec.Command("wg-quick", "strip", path)
+	ctx, cancel := context.WithTimeout(ctx, w.Timeout)
+	defer cancel()
+	cmd := proc.Command(ctx, "wg-quick", "strip", path)
 	cmd.Stdout = io.Discard
 	return run(ctx, cmd, w.Timeout, w.Log, w.Secrets)
 }
@@ -55,33 +57,29 @@ type Shell struct {
 
 // Reload runs the command and waits for it, at most Timeout.
 func (s Shell) Reload(ctx context.Context) error {
-	cmd := exec.Command("sh", "-c", s.Command)
-	return run(ctx, cmd, s.Timeout, s.Log, s.Secrets)
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
+	defer cancel()
+	return run(ctx, proc.Command(ctx, "sh", "-c", s.Command), s.Timeout, s.Log, s.Secrets)
 }
 
 // maxOutput bounds how much of a command's output is kept for the log.
 const maxOutput = 8 << 10
 
-// run starts cmd in a process group of its own, so that a timeout kills
-// everything it started, and logs its output with secrets replaced. The
-// error carries the first line of that output, for the one-line reason.
+// run runs cmd, made by proc.Command with ctx so that the end of ctx
+// (timeout after it began) kills everything it started, and logs its output
+// with secrets replaced. The error carries the first line of that output,
+// for the one-line reason.
 func run(ctx context.Context, cmd *exec.Cmd, timeout time.Duration, log *slog.Logger,
 	secrets []string) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	var out limitedBuffer
 	if cmd.Stdout == nil {
 		cmd.Stdout = &out
 	}
 	cmd.Stderr = &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", cmd.Args[0], err)
 	}
-	stop := context.AfterFunc(ctx, func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
 	err := cmd.Wait()
-	stop()
 	text := redact(out.String(), secrets)
 	line := strings.TrimSpace(text)
 	if i := strings.IndexByte(line, '\n'); i >= 0 {
