@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,7 +75,7 @@ func TestOrderSharedUnixtime(t *testing.T) {
 	files := sameTime(t, 5)
 	vs := versionsOf(t, files)
 	shuffled := slices.Clone(vs)
-	slices.SortFunc(shuffled, func(a, b chain.Version) int { return cmpStr(b.Name, a.Name) })
+	slices.SortFunc(shuffled, func(a, b chain.Version) int { return strings.Compare(b.Name, a.Name) })
 	got, err := chain.Order(shuffled)
 	if err != nil {
 		t.Fatalf("Order(%v) = %v", names(shuffled), err)
@@ -82,16 +83,6 @@ func TestOrderSharedUnixtime(t *testing.T) {
 	if diff := cmp.Diff(fileNames(files), names(got)); diff != "" {
 		t.Errorf("Order follows names, not links (-want +got):\n%s", diff)
 	}
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func TestOrderProblems(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -42,7 +43,7 @@ func ParseUpdate(data []byte) ([]Account, error) {
 	}
 	for _, a := range doc.Accounts {
 		slices.SortStableFunc(a.FeePayments, func(x, y FeePayment) int {
-			return cmpString(x.Date, y.Date)
+			return strings.Compare(x.Date, y.Date)
 		})
 	}
 	return doc.Accounts, nil
@@ -61,16 +62,6 @@ func decode(data []byte, withMeta bool) (Document, problems, error) {
 	var ps problems
 	doc := ps.document(v, withMeta)
 	return doc, ps, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // decodeJSON reads exactly one JSON value, keeping numbers as written.
