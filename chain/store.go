@@ -149,7 +149,7 @@ func (s *Store) Versions(since string) ([]Version, error) {
 	}
 	i, ok := s.index[since]
 	if !ok {
-		return nil, fmt.Errorf("%s: %w", short(since), ErrUnknownVersion)
+		return nil, fmt.Errorf("%s: %w", Short(since), ErrUnknownVersion)
 	}
 	return all[i+1:], nil
 }

@@ -46,7 +46,7 @@ func Order(vs []Version) ([]Version, error) {
 	for _, v := range sorted {
 		if v.Last != ZeroHash && !known[v.Last] {
 			return nil, &Problem{File: v.Name, Kind: KindBrokenLink,
-				Detail: "links to " + short(v.Last) + ", which is not in the chain"}
+				Detail: "links to " + Short(v.Last) + ", which is not in the chain"}
 		}
 		next[v.Last] = append(next[v.Last], v)
 	}
@@ -84,7 +84,7 @@ func forkProblem(at string, children []Version) error {
 	for i, c := range children {
 		names[i] = c.Name
 	}
-	what := "version " + short(at)
+	what := "version " + Short(at)
 	if at == ZeroHash {
 		what = "the start of the chain"
 	}
@@ -104,13 +104,15 @@ func Extends(local, got []Version) error {
 	for i, v := range local {
 		if got[i].SHA256 != v.SHA256 {
 			return &Problem{File: got[i].Name, Kind: KindNotExtending,
-				Detail: fmt.Sprintf("version %d is %s on the server but %s here", i+1, short(got[i].SHA256), short(v.SHA256))}
+				Detail: fmt.Sprintf("version %d is %s on the server but %s here", i+1, Short(got[i].SHA256), Short(v.SHA256))}
 		}
 	}
 	return nil
 }
 
-func short(sum string) string {
+// Short is the first 12 hex digits of a hash: how people and messages
+// name a version.
+func Short(sum string) string {
 	if len(sum) > 12 {
 		return sum[:12]
 	}

@@ -141,7 +141,7 @@ func (r *received) holds(serverHead string) error {
 		}
 	}
 	return &chain.Problem{File: "(server)", Kind: chain.KindNotExtending,
-		Detail: "the head served at /accounts, " + serverHead[:12] +
+		Detail: "the head served at /accounts, " + chain.Short(serverHead) +
 			", is not in the chain served at /dump"}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/logkey"
 	"github.com/xecut/resident/model"
 )
@@ -30,7 +31,7 @@ func (p *Poller) report(ctx context.Context, st *state, out outcome) {
 	}
 	if st.ReportedBad != "" && out.kind != failed && out.problem == nil {
 		p.notify(ctx, p.prefix()+"the server's chain verifies again (head "+
-			short(out.serverHead)+").")
+			chain.Short(out.serverHead)+").")
 		st.ReportedBad = ""
 	}
 }
@@ -45,7 +46,7 @@ func (p *Poller) prefix() string {
 func (p *Poller) appliedText(out outcome) string {
 	var b strings.Builder
 	b.WriteString(p.prefix() + "new version applied\n")
-	fmt.Fprintf(&b, "time: %s\nversion: %s\n", unixUTC(out.new.Meta.Unixtime), short(out.newSHA))
+	fmt.Fprintf(&b, "time: %s\nversion: %s\n", unixUTC(out.new.Meta.Unixtime), chain.Short(out.newSHA))
 	if out.added > 1 {
 		fmt.Fprintf(&b, "versions stored: %d\n", out.added)
 	}
@@ -81,7 +82,7 @@ func changesText(old, new *model.Document) string {
 func (p *Poller) failedText(out outcome) string {
 	return fmt.Sprintf("%sthe server's chain failed validation; nothing was stored and "+
 		"the update command did not run.\nserver head: %s\nproblem: %v",
-		p.prefix(), short(out.serverHead), out.problem)
+		p.prefix(), chain.Short(out.serverHead), out.problem)
 }
 
 func (p *Poller) commandFailedText(res result) string {
@@ -95,11 +96,4 @@ func (p *Poller) commandFailedText(res result) string {
 
 func unixUTC(t int64) string {
 	return time.Unix(t, 0).UTC().Format(time.RFC3339)
-}
-
-func short(sum string) string {
-	if len(sum) > 12 {
-		return sum[:12]
-	}
-	return sum
 }
