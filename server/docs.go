@@ -1,11 +1,13 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
-	swaggerFiles "github.com/swaggo/files"
+	swaggerFiles "github.com/swaggo/files/v2"
 )
 
 // docsCSP lets Swagger UI run from its own files: its scripts and styles
@@ -28,9 +30,8 @@ const docsInit = `window.onload = function () {
 };
 `
 
-// docsRoutes serves Swagger UI from the assets embedded in the binary.
-// Only GET and HEAD reach them: the asset package also offers a WebDAV
-// handler, which must never be exposed.
+// docsRoutes serves Swagger UI from the assets embedded in the binary
+// (read from the executable, not copied onto the heap), for GET and HEAD.
 func (s *server) docsRoutes(r *gin.Engine) {
 	r.GET("/docs", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/docs/") })
 	serve := func(c *gin.Context) {
@@ -52,16 +53,17 @@ func (s *server) docsRoutes(r *gin.Engine) {
 // serveAsset answers with one embedded Swagger UI file; folders are not
 // listed.
 func serveAsset(c *gin.Context, name string) {
-	f, err := swaggerFiles.HTTP.Open("/" + name)
+	f, err := swaggerFiles.FS.Open(name)
 	if err != nil {
 		detail(c, http.StatusNotFound, "not found")
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.IsDir() {
+	content, ok := f.(io.ReadSeeker)
+	if st, err := f.Stat(); err != nil || st.IsDir() || !ok {
 		detail(c, http.StatusNotFound, "not found")
 		return
 	}
-	http.ServeContent(c.Writer, c.Request, name, st.ModTime(), f)
+	// Embedded files have no time; ServeContent leaves Last-Modified out.
+	http.ServeContent(c.Writer, c.Request, name, time.Time{}, content)
 }
