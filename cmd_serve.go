@@ -132,9 +132,8 @@ func openStore(dir string) (*chain.Store, error) {
 
 func logStart(log *slog.Logger, store *chain.Store, addr string) {
 	head := store.Head()
-	vs, _ := store.Versions("")
 	log.Info("serving", logkey.Addr, addr, logkey.Path, store.Dir(),
-		logkey.Count, len(vs), logkey.Version, head.SHA256)
+		logkey.Count, store.Len(), logkey.Version, head.SHA256)
 	if head.Invalid != nil {
 		log.Warn("the head version breaks a rule of the model; it is served as it is",
 			logkey.Version, head.SHA256, logkey.Err, head.Invalid)

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,8 +37,9 @@ func LoadDir(dir string) ([]Version, error) {
 // history slow to verify and to start a server on. Files are claimed in
 // name order and no new one is claimed after a problem, so every file
 // before a bad one is checked and the problem returned is the first in
-// name order, as a reading one by one finds it. At most one file per CPU
-// is in memory at a time.
+// name order, as a reading one by one finds it. Each worker reads into one
+// buffer of its own, so at most one file per CPU is in memory at a time and
+// a long history leaves no garbage behind.
 func readAll(dir string, entries []os.DirEntry) ([]Version, error) {
 	vs := make([]Version, len(entries))
 	errs := make([]error, len(entries))
@@ -48,12 +50,13 @@ func readAll(dir string, entries []os.DirEntry) ([]Version, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf bytes.Buffer
 			for !failed.Load() {
 				i := int(next.Add(1) - 1)
 				if i >= len(entries) {
 					return
 				}
-				if vs[i], errs[i] = readEntry(dir, entries[i]); errs[i] != nil {
+				if vs[i], errs[i] = readEntry(dir, entries[i], &buf); errs[i] != nil {
 					failed.Store(true)
 				}
 			}
@@ -68,13 +71,20 @@ func readAll(dir string, entries []os.DirEntry) ([]Version, error) {
 	return vs, nil
 }
 
-func readEntry(dir string, e os.DirEntry) (Version, error) {
+// readEntry reads and checks one version file through buf. The Version
+// returned keeps nothing of buf.
+func readEntry(dir string, e os.DirEntry, buf *bytes.Buffer) (Version, error) {
 	if !e.Type().IsRegular() {
 		return Version{}, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: "not a regular file"}
 	}
-	data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+	buf.Reset()
+	f, err := os.Open(filepath.Join(dir, e.Name()))
+	if err == nil {
+		_, err = buf.ReadFrom(f)
+		f.Close()
+	}
 	if err != nil {
 		return Version{}, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: err.Error()}
 	}
-	return ReadVersion(e.Name(), data)
+	return ReadVersion(e.Name(), buf.Bytes())
 }

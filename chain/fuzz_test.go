@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/internal/testenv"
@@ -216,4 +218,38 @@ func BenchmarkLoadDir(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkStoreMemory opens stores of 1,000 and 10,000 small versions
+// (the head stays the same size) and reports the heap the open store
+// keeps, after a collection, per version: what a longer history costs a
+// running server.
+func BenchmarkStoreMemory(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		dir := b.TempDir()
+		writeFiles(b, dir, makeChain(n, 1700000000)...)
+		b.Run(fmt.Sprintf("versions=%d", n), func(b *testing.B) {
+			var kept uint64
+			for b.Loop() {
+				before := liveHeap()
+				s, err := chain.Open(dir, time.Now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				kept = liveHeap() - before
+				runtime.KeepAlive(s)
+				s.Close()
+			}
+			b.ReportMetric(float64(kept), "heap-bytes")
+			b.ReportMetric(float64(kept)/float64(n), "heap-bytes/version")
+		})
+	}
+}
+
+// liveHeap is the heap in use after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }

@@ -1,10 +1,13 @@
 package chain
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,10 +48,36 @@ type Store struct {
 
 	writeMu sync.Mutex // held for a whole Commit
 
-	mu       sync.RWMutex // guards what follows
-	versions []Version
-	index    map[string]int
-	head     Head
+	mu    sync.RWMutex // guards what follows
+	index []entry      // every version, in chain order
+	head  Head
+}
+
+// entry is a version as the store remembers it: 48 bytes, so that a long
+// history costs the server little memory. Its name follows from its time
+// and hash, and its link is the hash of the entry before it.
+type entry struct {
+	unixtime int64
+	size     int64
+	sum      [sha256.Size]byte
+}
+
+func newEntry(v Version) entry {
+	e := entry{unixtime: v.Unixtime, size: v.Size}
+	hex.Decode(e.sum[:], []byte(v.SHA256))
+	return e
+}
+
+// version describes the entry at i of index.
+func version(index []entry, i int) Version {
+	e := index[i]
+	sum := hex.EncodeToString(e.sum[:])
+	last := ZeroHash
+	if i > 0 {
+		last = hex.EncodeToString(index[i-1].sum[:])
+	}
+	return Version{Name: FileName(e.unixtime, sum), Unixtime: e.unixtime, SHA256: sum,
+		Last: last, Size: e.size}
 }
 
 // Open locks dir, verifies the chain in it and loads the head. now is the
@@ -92,10 +121,9 @@ func (s *Store) load() error {
 	if err != nil {
 		return err
 	}
-	s.versions = vs
-	s.index = make(map[string]int, len(vs))
+	s.index = make([]entry, len(vs))
 	for i, v := range vs {
-		s.index[v.SHA256] = i
+		s.index[i] = newEntry(v)
 	}
 	if len(vs) == 0 {
 		s.head = stubHead()
@@ -136,22 +164,54 @@ func (s *Store) Head() Head {
 	return s.head
 }
 
+// Len is the number of versions in the chain.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.index)
+}
+
 // Versions returns the versions after since in chain order, or all of them
 // when since is empty or ZeroHash.
 func (s *Store) Versions(since string) ([]Version, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	// Versions are only ever appended, so this slice of the current backing
+	// Entries are only ever appended, so this slice of the current backing
 	// array stays valid after the lock is released.
-	all := s.versions[:len(s.versions):len(s.versions)]
-	if since == "" || since == ZeroHash {
-		return all, nil
+	index := s.index[:len(s.index):len(s.index)]
+	s.mu.RUnlock()
+	from := 0
+	if since != "" && since != ZeroHash {
+		i, ok := find(index, since)
+		if !ok {
+			return nil, fmt.Errorf("%s: %w", Short(since), ErrUnknownVersion)
+		}
+		from = i + 1
 	}
-	i, ok := s.index[since]
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", Short(since), ErrUnknownVersion)
+	vs := make([]Version, 0, len(index)-from)
+	for i := from; i < len(index); i++ {
+		vs = append(vs, version(index, i))
 	}
-	return all[i+1:], nil
+	return vs, nil
+}
+
+// find returns the position of the version whose hash is sum. It looks
+// from the newest back, because a consumer asks for what came after the
+// version it has, which is almost always a recent one.
+func find(index []entry, sum string) (int, bool) {
+	var want [sha256.Size]byte
+	// Names are written in lowercase hex, and only that names a version.
+	if len(sum) != hex.EncodedLen(len(want)) || sum != strings.ToLower(sum) {
+		return 0, false
+	}
+	if _, err := hex.Decode(want[:], []byte(sum)); err != nil {
+		return 0, false
+	}
+	for i := len(index) - 1; i >= 0; i-- {
+		if index[i].sum == want {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // ReadFile returns the bytes of a version of this store.
@@ -196,8 +256,7 @@ func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error
 		return Version{}, false, fmt.Errorf("store version: %w", err)
 	}
 	s.mu.Lock()
-	s.versions = append(s.versions, v)
-	s.index[sum] = len(s.versions) - 1
+	s.index = append(s.index, newEntry(v))
 	s.head = Head{SHA256: sum, Bytes: data, Doc: &doc}
 	s.mu.Unlock()
 	return v, true, nil
@@ -206,8 +265,8 @@ func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error
 func (s *Store) headVersion() Version {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if len(s.versions) == 0 {
+	if len(s.index) == 0 {
 		return Version{SHA256: ZeroHash, Last: ZeroHash}
 	}
-	return s.versions[len(s.versions)-1]
+	return version(s.index, len(s.index)-1)
 }

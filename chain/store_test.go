@@ -292,6 +292,8 @@ func TestVersionsSince(t *testing.T) {
 		{"after the head", all[29].SHA256, []chain.Version{}, nil},
 		{"unknown", chain.Sum([]byte("x")), nil, chain.ErrUnknownVersion},
 		{"not a hash", "latest", nil, chain.ErrUnknownVersion},
+		{"in capitals", strings.ToUpper(all[0].SHA256), nil, chain.ErrUnknownVersion},
+		{"too long", all[0].SHA256 + "00", nil, chain.ErrUnknownVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -299,14 +301,22 @@ func TestVersionsSince(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Versions(%q) error = %v, want %v", tt.since, err, tt.wantErr)
 			}
-			if diff := cmp.Diff(names(tt.want), names(got)); diff != "" {
+			// Whole descriptions: the store keeps a compact index and
+			// must give back what LoadDir read, links and sizes included.
+			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Versions(%q) (-want +got):\n%s", tt.since, diff)
 			}
 		})
 	}
+	if s.Len() != len(all) {
+		t.Errorf("Len() = %d, want %d", s.Len(), len(all))
+	}
 	v, _, err := s.Commit("", add("newcomer"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if s.Len() != len(all)+1 {
+		t.Errorf("Len() after a commit = %d, want %d", s.Len(), len(all)+1)
 	}
 	got, err := s.Versions(all[29].SHA256)
 	if err != nil || len(got) != 1 || got[0] != v {
