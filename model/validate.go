@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -49,9 +48,13 @@ func (w at) in(field string) at {
 type seen map[string]at
 
 // claim records key for w and reports a duplicate when another field
-// already holds it.
-func (s seen) claim(ps *problems, accounts []Account, w at, key, what string) {
+// already holds it. The value is named what, followed by shown unless that
+// is empty; the two are joined only for the message.
+func (s seen) claim(ps *problems, accounts []Account, w at, key, what, shown string) {
 	if prev, ok := s[key]; ok {
+		if shown != "" {
+			what += " " + shown
+		}
 		ps.add(w.path(), TypeDuplicate, "%s is already used by account %q at %s",
 			what, accounts[prev.account].Username, prev.path())
 		return
@@ -79,23 +82,23 @@ func validate(ps *problems, accounts []Account) {
 	for i, a := range accounts {
 		if w := (at{account: i, field: "username"}); ok(w) &&
 			ps.value(w, checkUsername(a.Username)) {
-			usernames.claim(ps, accounts, w, a.Username, "username")
+			usernames.claim(ps, accounts, w, a.Username, "username", "")
 		}
 		if w := (at{account: i, field: "telegram"}); a.Telegram != nil &&
 			ps.value(w, checkTelegram(*a.Telegram)) {
-			telegrams.claim(ps, accounts, w, strings.ToLower(*a.Telegram), "telegram username")
+			telegrams.claim(ps, accounts, w, strings.ToLower(*a.Telegram), "telegram username", "")
 		}
 		if w := (at{account: i, field: "otp_prefix"}); a.OTPPrefix != nil &&
 			ps.value(w, checkOTPPrefix(*a.OTPPrefix)) {
-			prefixes.claim(ps, accounts, w, *a.OTPPrefix, "otp prefix")
+			prefixes.claim(ps, accounts, w, *a.OTPPrefix, "otp prefix", "")
 		}
 		for j, v := range a.VPN {
 			e := at{account: i, list: "vpn", index: j}
 			if w := e.in("ip"); ok(w) && ps.value(w, checkVPNIP(v.IP)) {
-				ips.claim(ps, accounts, w, v.IP, "address "+v.IP)
+				ips.claim(ps, accounts, w, v.IP, "address", v.IP)
 			}
 			if w := e.in("wg_public_key"); ok(w) && ps.value(w, checkWGKey(v.WGPublicKey)) {
-				wgKeys.claim(ps, accounts, w, strings.TrimSuffix(v.WGPublicKey, "="), "this WireGuard key")
+				wgKeys.claim(ps, accounts, w, strings.TrimSuffix(v.WGPublicKey, "="), "this WireGuard key", "")
 			}
 		}
 		for j, k := range a.SSHKeys {
@@ -104,7 +107,7 @@ func validate(ps *problems, accounts []Account) {
 				continue
 			}
 			if blob, msg := checkSSHKey(k); ps.value(w, msg) {
-				sshKeys.claim(ps, accounts, w, blob, "this SSH key")
+				sshKeys.claim(ps, accounts, w, blob, "this SSH key", "")
 			}
 		}
 		for j, f := range a.FeePayments {
@@ -197,16 +200,22 @@ func checkWGKey(s string) string {
 	if len(s) == 44 && s[43] == '=' {
 		s = s[:43]
 	}
-	if len(s) != 43 || strings.IndexFunc(s, notBase64) >= 0 {
+	if len(s) != 43 || !allBase64(s) {
 		return "must be a WireGuard public key: 43 base64 characters and an optional ="
 	}
 	return ""
 }
 
-// notBase64 tells whether r is outside the standard base64 alphabet.
-func notBase64(r rune) bool {
-	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' ||
-		'0' <= r && r <= '9' || r == '+' || r == '/')
+// allBase64 tells whether every byte of s is in the standard base64
+// alphabet (padding excluded).
+func allBase64(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkSSHKey returns the key's wire encoding, by which keys are compared
@@ -250,8 +259,22 @@ func isDate(s string) bool {
 	if !okY || !okM || !okD || m < 1 || m > 12 || d < 1 {
 		return false
 	}
-	// Day 0 of the next month is the last day of this one.
-	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return d <= daysIn(y, m)
+}
+
+// daysIn is the number of days of month m (1 to 12) of year y in the
+// Gregorian calendar.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // atoiASCII reads a string of ASCII digits only.

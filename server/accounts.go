@@ -1,8 +1,8 @@
 package server
 
 import (
+	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"syscall"
@@ -128,6 +128,9 @@ func storeFailure(err error) (int, string) {
 		"the new version could not be stored: a disk write failed" + unchanged
 }
 
+// presize is the most memory a body's announced length reserves at once.
+const presize = 1 << 20
+
 // readBody reads the whole request body, answering 413 when it is larger
 // than the limit, however it starts.
 func (s *server) readBody(c *gin.Context) ([]byte, bool) {
@@ -140,7 +143,15 @@ func (s *server) readBody(c *gin.Context) ([]byte, bool) {
 		return tooLarge()
 	}
 	r := http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
-	data, err := io.ReadAll(r)
+	// A body of known length is read into one buffer of its size (and the
+	// room to see its end) instead of a growing one; only up to presize,
+	// so that a length claimed but never sent ties up little memory.
+	var buf bytes.Buffer
+	if n := c.Request.ContentLength; n > 0 {
+		buf.Grow(int(min(n, presize)) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(r)
+	data := buf.Bytes()
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
