@@ -12,7 +12,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: tool post|startup|poll [flags]")
+		fmt.Fprintln(os.Stderr, "usage: tool post|startup|poll|static [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -23,6 +23,8 @@ func main() {
 		err = runStartup(os.Args[2:])
 	case "poll":
 		err = runPoll(os.Args[2:])
+	case "static":
+		err = runStatic(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown measurement %q", os.Args[1])
 	}

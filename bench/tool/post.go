@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,7 +18,10 @@ import (
 // runPost measures POST /accounts, one change per request, against
 // writing the same bytes alone the way the store does (temp file, write,
 // fsync, rename, fsync of the folder), one of each in turn so that both
-// see the same disk and the same neighbours.
+// see the same disk and the same neighbours. A third figure breaks the
+// POST down: the same request to a Go server (net/http, in this process)
+// that only reads the body and answers, which is what moving it over
+// loopback HTTP costs.
 func runPost(args []string) error {
 	fs := flag.NewFlagSet("post", flag.ExitOnError)
 	base := fs.String("base", "", "server base URL")
@@ -33,7 +37,13 @@ func runPost(args []string) error {
 	if err := os.MkdirAll(*scratch, 0o755); err != nil {
 		return err
 	}
-	var posts, writes []time.Duration
+	echo, err := startEcho()
+	if err != nil {
+		return err
+	}
+	defer echo.Close()
+	e := &api{base: "http://" + echo.Addr().String(), key: *key}
+	var posts, writes, echoes []time.Duration
 	size := 0
 	for i := range *n {
 		flip(accounts, i)
@@ -45,6 +55,11 @@ func runPost(args []string) error {
 			return fmt.Errorf("POST %d: %w", i, err)
 		}
 		posts = append(posts, time.Since(start))
+		start = time.Now()
+		if err := e.post(body); err != nil {
+			return fmt.Errorf("echo %d: %w", i, err)
+		}
+		echoes = append(echoes, time.Since(start))
 		path := filepath.Join(*scratch, fmt.Sprintf("%d-bare.json", i))
 		start = time.Now()
 		if _, err := atomicfile.WriteFile(path, body, atomicfile.Options{ExpectAbsent: true}); err != nil {
@@ -56,10 +71,30 @@ func runPost(args []string) error {
 	figure("post.n", *n)
 	figure("post.p50_ms", ms(percentile(posts, 50)))
 	figure("post.p99_ms", ms(percentile(posts, 99)))
+	figure("echo.p50_ms", ms(percentile(echoes, 50)))
+	figure("echo.p99_ms", ms(percentile(echoes, 99)))
 	figure("write.p50_ms", ms(percentile(writes, 50)))
 	figure("write.p99_ms", ms(percentile(writes, 99)))
 	figure("post.p99_ratio", fmt.Sprintf("%.2f", float64(percentile(posts, 99))/float64(percentile(writes, 99))))
 	return nil
+}
+
+// startEcho serves, on a loopback port, an HTTP handler that reads the
+// whole body and answers {"ok":true}, as resident does after a write.
+func startEcho() (net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	return l, nil
 }
 
 const zero = "0000000000000000000000000000000000000000000000000000000000000000"
