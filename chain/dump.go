@@ -7,26 +7,35 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 )
 
 // WriteDump streams versions as one JSON object mapping each file name to
 // the file's content as a string, in chain order, reading one file at a
-// time so that a long history never sits in memory. It stops at the first
-// failed write, so a client that went away costs no further reads.
+// time into buffers it reuses, so that a long history neither sits in
+// memory nor leaves garbage behind. It stops at the first failed write, so
+// a client that went away costs no further reads.
 func (s *Store) WriteDump(w io.Writer, vs []Version) error {
 	bw := bufio.NewWriter(w)
+	var file, out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
 	bw.WriteByte('{')
 	for i, v := range vs {
-		data, err := s.ReadFile(v)
-		if err != nil {
+		if err := s.readInto(&file, v); err != nil {
 			return fmt.Errorf("read %s: %w", v.Name, err)
 		}
+		out.Reset()
 		if i > 0 {
-			bw.WriteByte(',')
+			out.WriteByte(',')
 		}
-		writeString(bw, v.Name)
-		bw.WriteByte(':')
-		if err := writeString(bw, string(data)); err != nil {
+		encodeString(enc, &out, v.Name)
+		out.WriteByte(':')
+		encodeString(enc, &out, string(file.Bytes()))
+		// A bufio.Writer keeps its first error, so checking this write
+		// covers the ones before it.
+		if _, err := bw.Write(out.Bytes()); err != nil {
 			return fmt.Errorf("write dump: %w", err)
 		}
 	}
@@ -34,14 +43,22 @@ func (s *Store) WriteDump(w io.Writer, vs []Version) error {
 	return bw.Flush()
 }
 
-// writeString writes s as a JSON string. A bufio.Writer keeps its first
-// error, so checking the last write covers the ones before it.
-func writeString(w io.Writer, s string) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s) // a string always encodes
-	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+// encodeString appends s as a JSON string to out, which enc writes to.
+// A string always encodes; the newline Encode ends it with is dropped.
+func encodeString(enc *json.Encoder, out *bytes.Buffer, s string) {
+	enc.Encode(s)
+	out.Truncate(out.Len() - 1)
+}
+
+// readInto reads the file of v into buf, replacing what buf held.
+func (s *Store) readInto(buf *bytes.Buffer, v Version) error {
+	f, err := os.Open(filepath.Join(s.dir, v.Name))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf.Reset()
+	_, err = buf.ReadFrom(f)
 	return err
 }
 
