@@ -255,9 +255,16 @@ func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error
 		}
 		return Version{}, false, fmt.Errorf("store version: %w", err)
 	}
+	next := Head{SHA256: sum, Bytes: data, Doc: &doc}
+	if head.Invalid != nil {
+		// An update may carry accounts over from a head that breaks a rule
+		// (the election key flips residency only), so the new head is
+		// judged again rather than taken for sound.
+		_, next.Invalid = model.Parse(data)
+	}
 	s.mu.Lock()
 	s.index = append(s.index, newEntry(v))
-	s.head = Head{SHA256: sum, Bytes: data, Doc: &doc}
+	s.head = next
 	s.mu.Unlock()
 	return v, true, nil
 }

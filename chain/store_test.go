@@ -108,6 +108,34 @@ func TestOpenInvalidHead(t *testing.T) {
 	}
 }
 
+// A commit onto a head that breaks a rule keeps the problem known when the
+// accounts carry it over, and drops it when they no longer do.
+func TestCommitOntoInvalidHead(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, makeVersion(1700000000, chain.ZeroHash, "ana", "ana"))
+	s := openStore(t, dir, newClock(1700000100))
+	flip := func(h chain.Head) ([]model.Account, error) {
+		accounts := append([]model.Account{}, h.Doc.Accounts...)
+		accounts[0].Resident = !accounts[0].Resident
+		return accounts, nil
+	}
+	if _, _, err := s.Commit("", flip); err != nil {
+		t.Fatalf("Commit(flip) = %v", err)
+	}
+	if h := s.Head(); h.Invalid == nil {
+		t.Errorf("Head().Invalid after a flip of a head with two accounts ana = nil, want the duplicate")
+	}
+	fix := func(h chain.Head) ([]model.Account, error) {
+		return []model.Account{{Username: "ana"}, {Username: "bob"}}, nil
+	}
+	if _, _, err := s.Commit("", fix); err != nil {
+		t.Fatalf("Commit(fix) = %v", err)
+	}
+	if h := s.Head(); h.Invalid != nil {
+		t.Errorf("Head().Invalid after the duplicate was renamed = %v, want nil", h.Invalid)
+	}
+}
+
 func TestCommitClock(t *testing.T) {
 	tests := []struct {
 		name  string
