@@ -114,66 +114,55 @@ func (c *client) dump(ctx context.Context, since string) (io.ReadCloser, error) 
 		defer resp.Body.Close()
 		return nil, statusError(resp)
 	}
-	return readCloser{&limitReader{r: resp.Body, n: limits.dump}, resp.Body}, nil
+	return readCloser{newLimitReader(resp.Body, limits.dump, ""), resp.Body}, nil
 }
 
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(&limitReader{r: r, n: limit})
-	if err != nil {
-		return nil, err
-	}
-	return data, nil
+	return io.ReadAll(newLimitReader(r, limit, ""))
 }
 
-// limitReader fails with errTooLarge, rather than stopping quietly as
+// limitReader fails with errTooLarge once more than limit bytes were read
+// since it was made or last reset, rather than stopping quietly as
 // io.LimitReader does, so that a cut body is never taken for a whole one.
+// Reset between the entries of a dump, it bounds each entry, which the
+// dump decoder holds in memory whole. what, when set, names in the error
+// what was too large.
 type limitReader struct {
-	r io.Reader
-	n int64
+	r     io.Reader
+	limit int64
+	left  int64
+	what  string
 }
+
+func newLimitReader(r io.Reader, limit int64, what string) *limitReader {
+	return &limitReader{r: r, limit: limit, left: limit, what: what}
+}
+
+func (l *limitReader) reset() { l.left = l.limit }
 
 func (l *limitReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		// Probe: a body that ends exactly at the limit is fine.
+	if l.left <= 0 {
+		// Probe: input that ends exactly at the limit is fine.
 		var b [1]byte
 		n, err := l.r.Read(b[:])
 		if n > 0 {
-			return 0, errTooLarge
+			return 0, l.tooLarge()
 		}
 		return 0, err
 	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
 	}
 	n, err := l.r.Read(p)
-	l.n -= int64(n)
+	l.left -= int64(n)
 	return n, err
 }
 
-// window bounds the bytes read between two calls of reset: the dump
-// decoder holds a whole entry in memory, so one entry must not be huge.
-type window struct {
-	r     io.Reader
-	left  int64
-	limit int64
-}
-
-func newWindow(r io.Reader, limit int64) *window {
-	return &window{r: r, left: limit, limit: limit}
-}
-
-func (w *window) reset() { w.left = w.limit }
-
-func (w *window) Read(p []byte) (int, error) {
-	if w.left <= 0 {
-		return 0, fmt.Errorf("a dump entry is over %d bytes: %w", w.limit, errTooLarge)
+func (l *limitReader) tooLarge() error {
+	if l.what == "" {
+		return errTooLarge
 	}
-	if int64(len(p)) > w.left {
-		p = p[:w.left]
-	}
-	n, err := w.r.Read(p)
-	w.left -= int64(n)
-	return n, err
+	return fmt.Errorf("%s is over %d bytes: %w", l.what, l.limit, errTooLarge)
 }
 
 type readCloser struct {

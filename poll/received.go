@@ -29,7 +29,7 @@ type received struct {
 // ones not stored here yet. A version that does not match its name is a
 // problem; a transport failure or an over-large answer is the error.
 func (r *received) read(rd io.Reader) error {
-	w := newWindow(rd, limits.entry)
+	w := newLimitReader(rd, limits.entry, "a dump entry")
 	err := chain.ReadDump(w, func(name string, data []byte) error {
 		w.reset()
 		if int64(len(data)) > limits.version {

@@ -55,7 +55,7 @@ func VerifyURL(ctx context.Context, hc *http.Client, url, key string) ([]chain.V
 		return nil, err
 	}
 	defer rc.Close()
-	w := newWindow(rc, limits.entry)
+	w := newLimitReader(rc, limits.entry, "a dump entry")
 	var vs []chain.Version
 	err = chain.ReadDump(w, func(name string, data []byte) error {
 		w.reset()
