@@ -21,7 +21,7 @@ func (s *server) getAccounts(c *gin.Context) {
 	head := s.store.Head()
 	body, tag := head.Bytes, strongTag(head.SHA256)
 	if roleFrom(c) == roleElection {
-		body, tag = electionView(head), weakTag(head.SHA256)
+		body, tag = s.electionView(head), weakTag(head.SHA256)
 	}
 	h := c.Writer.Header()
 	h.Set("ETag", tag)
@@ -35,8 +35,24 @@ func (s *server) getAccounts(c *gin.Context) {
 }
 
 // electionView is the head cut down to its decentrala accounts, with the
-// stub's meta so that it cannot pass for a version of the chain.
-func electionView(head chain.Head) []byte {
+// stub's meta so that it cannot pass for a version of the chain. It is
+// made once per head.
+func (s *server) electionView(head chain.Head) []byte {
+	if v := s.election.Load(); v != nil && v.head == head.SHA256 {
+		return v.body
+	}
+	body := cutForElection(head)
+	s.election.Store(&view{head: head.SHA256, body: body})
+	return body
+}
+
+// view is an answer derived from the head it names.
+type view struct {
+	head string
+	body []byte
+}
+
+func cutForElection(head chain.Head) []byte {
 	doc := model.Document{Meta: model.Meta{LastSHA256: chain.ZeroHash}, Accounts: []model.Account{}}
 	for _, a := range head.Doc.Accounts {
 		if a.Decentrala {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"testing"
@@ -81,6 +82,14 @@ func TestElectionMinimalBody(t *testing.T) {
 	wantStatus(t, "minimal election POST", ts.post(t, electionKey, body, "If-Match", etag), 200)
 	if ts.store.Head().Doc.Accounts[2].Resident {
 		t.Errorf("Ceca is still a resident after the election set false")
+	}
+	// The view is made once per head: the next GET shows the new head.
+	view := ts.get(t, "/accounts", electionKey)
+	if got := view.header.Get("ETag"); got == etag {
+		t.Errorf("the election view's ETag after a write is still %s", got)
+	}
+	if !bytes.Contains(view.body, []byte(`"username":"Ceca","telegram":null,"decentrala":true,"resident":false`)) {
+		t.Errorf("the election view after the write does not show Ceca as not resident:\n%s", view.body)
 	}
 	a := ts.post(t, electionKey, []byte(`{"accounts":[{"username":"Ana","resident":true}]}`), "If-Match", etag)
 	wantStatus(t, "election POST with a stale ETag", a, http.StatusPreconditionFailed)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +45,8 @@ type server struct {
 
 	warnMu sync.Mutex
 	warned string // the invalid head last warned about
+
+	election atomic.Pointer[view] // the election key's view of the head
 }
 
 // New returns the handler serving every route of the API.
