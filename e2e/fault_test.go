@@ -7,96 +7,17 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/model"
 )
-
-// serveProc is one run of the real resident serve on a fixed address.
-type serveProc struct {
-	tb   testing.TB
-	cmd  *exec.Cmd
-	base string
-	logs *bytes.Buffer
-	done chan struct{}
-}
-
-// freeAddr returns a loopback address nobody listens on right now.
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// runServe starts resident serve on dir at addr and waits until it
-// answers /healthz. The process is stopped when the test ends.
-func runServe(tb testing.TB, bin, dir, addr string) *serveProc {
-	tb.Helper()
-	p := &serveProc{tb: tb, base: "http://" + addr, logs: &bytes.Buffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve", "--listen", addr, "--data", dir)
-	p.cmd.Env = append(os.Environ(), "READ_KEY="+readKey, "WRITE_KEY="+writeKey,
-		"DECENTRALA_ELECTION_KEY="+electionKey)
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-	if err := p.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() { p.cmd.Wait(); close(p.done) }()
-	tb.Cleanup(func() {
-		p.stop()
-		if tb.Failed() {
-			tb.Logf("serve log:\n%s", p.logs.String())
-		}
-	})
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
-		select {
-		case <-p.done:
-			tb.Fatalf("resident serve exited at start-up:\n%s", p.logs.String())
-		default:
-		}
-		if resp, err := http.Get(p.base + "/healthz"); err == nil {
-			resp.Body.Close()
-			return p
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatalf("resident serve did not answer on %s", addr)
-	return nil
-}
-
-// kill ends the server with SIGKILL: no shutdown, no flush, no unlock.
-func (p *serveProc) kill() {
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
-
-// stop ends the server the way an operator does, with SIGTERM.
-func (p *serveProc) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(15 * time.Second):
-		p.kill()
-	}
-}
 
 // answer is what the server said to one request; err is set when no
 // answer came (connection refused or cut).

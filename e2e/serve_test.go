@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,9 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,19 +19,12 @@ import (
 	"github.com/xecut/resident/model"
 )
 
-// The keys the serve tests run with.
-const (
-	serveReadKey     = "serve-read-key-01"
-	serveWriteKey    = "serve-write-key-02"
-	serveElectionKey = "serve-election-key-03"
-)
-
 // serveEnv is a clean environment with the three keys, changed by
 // NAME=value overrides (NAME= unsets).
 func serveEnv(overrides ...string) []string {
 	vars := map[string]string{
 		"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"),
-		"READ_KEY": serveReadKey, "WRITE_KEY": serveWriteKey, "DECENTRALA_ELECTION_KEY": serveElectionKey,
+		"READ_KEY": readKey, "WRITE_KEY": writeKey, "DECENTRALA_ELECTION_KEY": electionKey,
 	}
 	for _, o := range overrides {
 		k, v, _ := strings.Cut(o, "=")
@@ -86,7 +76,7 @@ func TestServeRefusals(t *testing.T) {
 		{"short key", serveEnv("WRITE_KEY=short"), nil, nil, 2, []string{"WRITE_KEY is shorter than 10"}},
 		{"key with a space", serveEnv("READ_KEY=read key 0001"), nil, nil, 2, []string{"READ_KEY contains whitespace"}},
 		{"key with a control character", serveEnv("DECENTRALA_ELECTION_KEY=election\x01key-3"), nil, nil, 2, []string{"DECENTRALA_ELECTION_KEY contains control"}},
-		{"equal keys", serveEnv("DECENTRALA_ELECTION_KEY=" + serveReadKey), nil, nil, 2, []string{"DECENTRALA_ELECTION_KEY must differ from READ_KEY"}},
+		{"equal keys", serveEnv("DECENTRALA_ELECTION_KEY=" + readKey), nil, nil, 2, []string{"DECENTRALA_ELECTION_KEY must differ from READ_KEY"}},
 		{"bad name", serveEnv(), []string{"--name", "x/y"}, nil, 2, []string{"--name"}},
 		{"bad body limit", serveEnv("RESIDENT_MAX_BODY=0"), nil, nil, 2, []string{"--max-body"}},
 		{"hash mismatch", serveEnv(), nil, func(tb testing.TB) string {
@@ -124,120 +114,13 @@ func TestServeRefusals(t *testing.T) {
 					t.Errorf("stderr does not mention %q:\n%s", w, stderr)
 				}
 			}
-			for _, key := range []string{serveReadKey, serveWriteKey, serveElectionKey} {
+			for _, key := range []string{readKey, writeKey, electionKey} {
 				if strings.Contains(stderr, key) {
 					t.Errorf("stderr shows a key:\n%s", stderr)
 				}
 			}
 		})
 	}
-}
-
-// server is one resident serve started by a test.
-type server struct {
-	cmd  *exec.Cmd
-	base string
-	dir  string
-	mu   sync.Mutex
-	logs bytes.Buffer
-	done chan struct{}
-}
-
-// startServer runs resident serve on dir at a free loopback port, found
-// from its start-up log line, and stops it with SIGTERM when the test ends.
-func startServer(tb testing.TB, dir string) *server {
-	tb.Helper()
-	s := &server{dir: dir, done: make(chan struct{})}
-	s.cmd = exec.Command(residentBinary(tb), "serve", "--data", dir, "--listen", "127.0.0.1:0")
-	s.cmd.Env = serveEnv()
-	stderr, err := s.cmd.StderrPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	addr := make(chan string, 1)
-	go s.readLogs(stderr, addr)
-	tb.Cleanup(func() {
-		s.stop(tb)
-		if tb.Failed() {
-			tb.Logf("serve log:\n%s", s.log())
-		}
-	})
-	select {
-	case a := <-addr:
-		s.base = "http://" + a
-	case <-s.done:
-		tb.Fatalf("resident serve exited at start-up:\n%s", s.log())
-	case <-time.After(30 * time.Second):
-		tb.Fatalf("resident serve logged no start-up line:\n%s", s.log())
-	}
-	return s
-}
-
-var listenAddr = regexp.MustCompile(`msg=serving addr=(\S+)`)
-
-func (s *server) readLogs(r io.Reader, addr chan<- string) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		s.mu.Lock()
-		s.logs.WriteString(sc.Text() + "\n")
-		s.mu.Unlock()
-		if m := listenAddr.FindStringSubmatch(sc.Text()); m != nil {
-			addr <- m[1]
-		}
-	}
-	s.cmd.Wait()
-	close(s.done)
-}
-
-func (s *server) log() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.logs.String()
-}
-
-// stop sends SIGTERM and waits for the exit, which must be clean.
-func (s *server) stop(tb testing.TB) {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-		if code := s.cmd.ProcessState.ExitCode(); code != 0 {
-			tb.Errorf("resident serve exited with %d after SIGTERM", code)
-		}
-	case <-time.After(20 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-		tb.Errorf("resident serve did not stop within 20 s of SIGTERM")
-	}
-}
-
-// fetch sends one request and returns the status and body.
-func (s *server) fetch(tb testing.TB, method, path, key string, body []byte, hdr ...string) (int, []byte, http.Header) {
-	tb.Helper()
-	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, data, resp.Header
 }
 
 // TestServeSmoke serves the project's demo folder with the real binary,
@@ -251,7 +134,7 @@ func TestServeSmoke(t *testing.T) {
 	}
 	head := vs[len(vs)-1]
 	headBytes, _ := os.ReadFile(filepath.Join(dir, head.Name))
-	s := startServer(t, dir)
+	s := runServe(t, residentBinary(t), dir, "")
 	if !strings.Contains(s.log(), "count=40") || !strings.Contains(s.log(), "version="+head.SHA256) {
 		t.Errorf("the start-up line does not give the version count and head:\n%s", s.log())
 	}
@@ -259,7 +142,7 @@ func TestServeSmoke(t *testing.T) {
 	if code, body, _ := s.fetch(t, "GET", "/healthz", "", nil); code != 200 || string(body) != `{"ok":true}` {
 		t.Errorf("GET /healthz = %d %s", code, body)
 	}
-	code, body, hdr := s.fetch(t, "GET", "/accounts", serveReadKey, nil)
+	code, body, hdr := s.fetch(t, "GET", "/accounts", readKey, nil)
 	if code != 200 || !bytes.Equal(body, headBytes) {
 		t.Fatalf("GET /accounts = %d, not the demo head's bytes", code)
 	}
@@ -274,10 +157,10 @@ func TestServeSmoke(t *testing.T) {
 	}
 	doc.Accounts[0].Resident = !doc.Accounts[0].Resident
 	post := model.Marshal(model.Document{Accounts: doc.Accounts})
-	if code, body, _ := s.fetch(t, "POST", "/accounts", serveWriteKey, post, "If-Match", etag); code != 200 {
+	if code, body, _ := s.fetch(t, "POST", "/accounts", writeKey, post, "If-Match", etag); code != 200 {
 		t.Fatalf("POST /accounts = %d %s", code, body)
 	}
-	if code, _, _ := s.fetch(t, "POST", "/accounts", serveWriteKey, post, "If-Match", etag); code != 412 {
+	if code, _, _ := s.fetch(t, "POST", "/accounts", writeKey, post, "If-Match", etag); code != 412 {
 		t.Errorf("POST with the old ETag = %d, want 412", code)
 	}
 	after, err := chain.LoadDir(dir)
@@ -285,15 +168,15 @@ func TestServeSmoke(t *testing.T) {
 		t.Fatalf("after the POST LoadDir = %d versions, %v; want %d, the last linking to the head", len(after), err, len(vs)+1)
 	}
 
-	code, body, _ = s.fetch(t, "GET", "/dump?since="+head.SHA256, serveReadKey, nil)
+	code, body, _ = s.fetch(t, "GET", "/dump?since="+head.SHA256, readKey, nil)
 	var dump map[string]string
 	if code != 200 || json.Unmarshal(body, &dump) != nil || len(dump) != 1 {
 		t.Errorf("GET /dump?since=<old head> = %d %.200s, want the one new version", code, body)
 	}
-	if code, body, _ := s.fetch(t, "GET", "/export/vpn", serveReadKey, nil); code != 200 || !bytes.Contains(body, []byte("[Peer]")) {
+	if code, body, _ := s.fetch(t, "GET", "/export/vpn", readKey, nil); code != 200 || !bytes.Contains(body, []byte("[Peer]")) {
 		t.Errorf("GET /export/vpn = %d %.200s", code, body)
 	}
-	if code, _, _ := s.fetch(t, "GET", "/export/vpn", serveElectionKey, nil); code != 403 {
+	if code, _, _ := s.fetch(t, "GET", "/export/vpn", electionKey, nil); code != 403 {
 		t.Errorf("GET /export/vpn with the election key = %d, want 403", code)
 	}
 	if code, body, _ := s.fetch(t, "GET", "/docs/", "", nil); code != 200 || !bytes.Contains(body, []byte("swagger")) {
@@ -303,14 +186,14 @@ func TestServeSmoke(t *testing.T) {
 	checkHealthcheck(t, s.base)
 	checkSecondServerRefused(t, dir)
 	checkAddressInUse(t, strings.TrimPrefix(s.base, "http://"))
-	s.stop(t)
+	s.stop()
 	logs := s.log()
 	for _, want := range []string{"method=POST path=/accounts status=200", "role=read-write", "msg=stopped"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the log has no %q:\n%s", want, logs)
 		}
 	}
-	for _, secret := range []string{serveReadKey, serveWriteKey, serveElectionKey} {
+	for _, secret := range []string{readKey, writeKey, electionKey} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log shows a key")
 		}
@@ -360,13 +243,13 @@ func checkAddressInUse(tb testing.TB, addr string) {
 // then exit.
 func TestServeFinishesWriteOnSIGTERM(t *testing.T) {
 	dir := t.TempDir()
-	s := startServer(t, dir)
+	s := runServe(t, residentBinary(t), dir, "")
 	pr, pw := io.Pipe()
 	req, err := http.NewRequest("POST", s.base+"/accounts", pr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+serveWriteKey)
+	req.Header.Set("Authorization", "Bearer "+writeKey)
 	type result struct {
 		code int
 		body string
@@ -410,7 +293,7 @@ func TestServeFinishesWriteOnSIGTERM(t *testing.T) {
 
 // waitForLog waits until the server's log contains want, or just for d
 // when want is empty.
-func waitForLog(tb testing.TB, s *server, want string, d time.Duration) {
+func waitForLog(tb testing.TB, s *serveProc, want string, d time.Duration) {
 	tb.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
