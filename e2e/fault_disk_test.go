@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/xecut/resident/chain"
 	"github.com/xecut/resident/internal/testenv"
 )
 
@@ -51,7 +50,7 @@ func (r *diskRig) get(path string) answer {
 // head, the dump and the folder stayed as they were.
 func (r *diskRig) refused(tag string, wantStatus int, wantMsg string) {
 	r.tb.Helper()
-	before := versionNames(r.tb, r.dir)
+	before := testenv.VersionNames(r.tb, r.dir)
 	a := newLedger().post(context.Background(), r.srv.base, tag)
 	if a.err != nil || a.status != wantStatus || !strings.Contains(a.body, wantMsg) {
 		r.tb.Errorf("POST during the fault = %d %s %v, want %d saying %q", a.status, a.body, a.err,
@@ -67,7 +66,7 @@ func (r *diskRig) refused(tag string, wantStatus int, wantMsg string) {
 	if got := r.get("/dump"); got.body != r.dump.body {
 		r.tb.Errorf("GET /dump changed after a refused write")
 	}
-	if after := versionNames(r.tb, r.dir); strings.Join(after, ",") != strings.Join(before, ",") {
+	if after := testenv.VersionNames(r.tb, r.dir); strings.Join(after, ",") != strings.Join(before, ",") {
 		r.tb.Errorf("version files changed by a refused write: %q, then %q", before, after)
 	}
 }
@@ -88,21 +87,6 @@ func (r *diskRig) recovered(tag string) {
 	if strings.Join(tags, ",") != strings.Join(want, ",") {
 		r.tb.Errorf("chain after recovery = %q, want %q", tags, want)
 	}
-}
-
-func versionNames(tb testing.TB, dir string) []string {
-	tb.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if chain.IsCandidate(e.Name()) {
-			names = append(names, e.Name())
-		}
-	}
-	return names
 }
 
 // TestDiskFull fills the data folder's disk: a write is refused with 507

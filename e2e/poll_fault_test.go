@@ -298,7 +298,7 @@ func (c *pollCopy) wantMirror(vs []ver) {
 			c.tb.Errorf("the copy lacks %s: %v", v.name, err)
 		}
 	}
-	if got := len(versionNames(c.tb, c.dir)); got != len(vs) {
+	if got := len(testenv.VersionNames(c.tb, c.dir)); got != len(vs) {
 		c.tb.Errorf("the copy holds %d versions, want %d", got, len(vs))
 	}
 	last, _ := os.ReadFile(filepath.Join(c.dir, "last.json"))
