@@ -37,6 +37,9 @@ type Head struct {
 	// Invalid is set when the stored head breaks a rule of the model
 	// (written before the rule existed); it is still served.
 	Invalid error
+	// Known is the head's accounts for model.ParseUpdateKnown, nil when
+	// the head breaks a rule: only sound accounts may skip the checks.
+	Known *model.Known
 }
 
 // Store is a chain of versions in a folder, held by one process. Reads run
@@ -139,6 +142,9 @@ func (s *Store) load() error {
 		return &Problem{File: last.Name, Kind: KindUnreadable, Detail: perr.Error()}
 	}
 	s.head = Head{SHA256: last.SHA256, Bytes: data, Doc: doc, Invalid: perr}
+	if perr == nil {
+		s.head.Known = model.KnowAccounts(doc.Accounts)
+	}
 	return nil
 }
 
@@ -220,8 +226,9 @@ func (s *Store) ReadFile(v Version) ([]byte, error) {
 }
 
 // Commit writes a new version. update gets the current head and returns the
-// accounts of the next version; when they equal the head's, nothing is
-// written and changed is false. ifMatch, when not empty, must be the head's
+// accounts of the next version: sound ones, as model.ParseUpdate returns
+// them, or the head's changed in residency only. When they equal the
+// head's, nothing is written and changed is false. ifMatch, when not empty, must be the head's
 // hash or Commit fails with ErrPrecondition. A failed write leaves the head
 // as it was.
 func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error)) (v Version, changed bool, err error) {
@@ -243,7 +250,7 @@ func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error
 		t = head.Doc.Meta.Unixtime + 1
 	}
 	doc := model.Document{Meta: model.Meta{Unixtime: t, LastSHA256: head.SHA256}, Accounts: accounts}
-	data := model.Marshal(doc)
+	data, known := model.MarshalKnown(doc)
 	sum := Sum(data)
 	v = Version{Name: FileName(t, sum), Unixtime: t, SHA256: sum, Last: head.SHA256, Size: int64(len(data))}
 	path := filepath.Join(s.dir, v.Name)
@@ -255,12 +262,14 @@ func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error
 		}
 		return Version{}, false, fmt.Errorf("store version: %w", err)
 	}
-	next := Head{SHA256: sum, Bytes: data, Doc: &doc}
+	next := Head{SHA256: sum, Bytes: data, Doc: &doc, Known: known}
 	if head.Invalid != nil {
 		// An update may carry accounts over from a head that breaks a rule
 		// (the election key flips residency only), so the new head is
 		// judged again rather than taken for sound.
-		_, next.Invalid = model.Parse(data)
+		if _, next.Invalid = model.Parse(data); next.Invalid != nil {
+			next.Known = nil
+		}
 	}
 	s.mu.Lock()
 	s.index = append(s.index, newEntry(v))

@@ -106,6 +106,9 @@ func TestOpenInvalidHead(t *testing.T) {
 	if h.Invalid == nil || !bytes.Equal(h.Bytes, v.data) || len(h.Doc.Accounts) != 2 {
 		t.Errorf("Head() = %q, %v, want the stored bytes and a problem", h.Bytes, h.Invalid)
 	}
+	if h.Known != nil {
+		t.Errorf("Head().Known is set for a head that breaks a rule")
+	}
 }
 
 // A commit onto a head that breaks a rule keeps the problem known when the
@@ -122,8 +125,9 @@ func TestCommitOntoInvalidHead(t *testing.T) {
 	if _, _, err := s.Commit("", flip); err != nil {
 		t.Fatalf("Commit(flip) = %v", err)
 	}
-	if h := s.Head(); h.Invalid == nil {
-		t.Errorf("Head().Invalid after a flip of a head with two accounts ana = nil, want the duplicate")
+	if h := s.Head(); h.Invalid == nil || h.Known != nil {
+		t.Errorf("Head() after a flip of a head with two accounts ana: Invalid %v, Known %v; "+
+			"want the duplicate and no known accounts", h.Invalid, h.Known)
 	}
 	fix := func(h chain.Head) ([]model.Account, error) {
 		return []model.Account{{Username: "ana"}, {Username: "bob"}}, nil
@@ -131,8 +135,9 @@ func TestCommitOntoInvalidHead(t *testing.T) {
 	if _, _, err := s.Commit("", fix); err != nil {
 		t.Fatalf("Commit(fix) = %v", err)
 	}
-	if h := s.Head(); h.Invalid != nil {
-		t.Errorf("Head().Invalid after the duplicate was renamed = %v, want nil", h.Invalid)
+	if h := s.Head(); h.Invalid != nil || h.Known == nil {
+		t.Errorf("Head() after the duplicate was renamed: Invalid %v, Known %v; want sound and known",
+			h.Invalid, h.Known)
 	}
 }
 
@@ -282,6 +287,9 @@ func TestCommitOntoLegacy(t *testing.T) {
 	}
 	if string(h.Bytes) != before[legacyHead] {
 		t.Errorf("Head().Bytes differ from the file %s", legacyHead)
+	}
+	if h.Known == nil {
+		t.Errorf("Head().Known is nil for the sound legacy head")
 	}
 	v, changed, err := s.Commit(h.SHA256, add("newcomer"))
 	if err != nil || !changed {

@@ -40,3 +40,36 @@ func BenchmarkEqualAccounts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseUpdateKnown reads the same write bodies with the head they
+// edit known: one account changed, the others sent back as they were.
+func BenchmarkParseUpdateKnown(b *testing.B) {
+	for _, n := range []int{200, 2000} {
+		head := makeAccounts(b, n)
+		known := model.KnowAccounts(head)
+		edit := append([]model.Account{}, head...)
+		edit[n/2].Resident = !edit[n/2].Resident
+		data := model.Marshal(model.Document{Accounts: edit})
+		if _, err := model.ParseUpdateKnown(data, known); err != nil {
+			b.Fatalf("ParseUpdateKnown of %d generated accounts = %v", n, err)
+		}
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				model.ParseUpdateKnown(data, known)
+			}
+		})
+	}
+}
+
+// BenchmarkKnowAccounts is what a write pays once per head to know it.
+func BenchmarkKnowAccounts(b *testing.B) {
+	for _, n := range []int{200, 2000} {
+		head := makeAccounts(b, n)
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				model.KnowAccounts(head)
+			}
+		})
+	}
+}

@@ -10,10 +10,14 @@ import (
 // telegram or otp_prefix and [] for every empty list. The same document
 // always gives the same bytes, so its hash names it.
 func Marshal(doc Document) []byte {
-	// About what an account of a busy member takes, so that the buffer
-	// seldom grows.
+	return appendDocument(make([]byte, 0, marshalSize(doc)), doc, nil)
+}
+
+// marshalSize is about what the canonical bytes of doc take: what an
+// account of a busy member takes, so that the buffer seldom grows.
+func marshalSize(doc Document) int {
 	const perAccount = 640
-	return appendDocument(make([]byte, 0, 128+perAccount*len(doc.Accounts)), doc)
+	return 128 + perAccount*len(doc.Accounts)
 }
 
 // EqualAccounts tells whether two account lists serialize to the same bytes.

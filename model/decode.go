@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -25,7 +24,7 @@ func Parse(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	validate(&ps, doc.Accounts)
+	validate(&ps, doc.Accounts, nil)
 	return &doc, ps.err()
 }
 
@@ -33,35 +32,29 @@ func Parse(data []byte) (*Document, error) {
 // optional and ignored: the store sets it. Fee payments come back sorted by
 // date, equal dates in the order given, as they are stored.
 func ParseUpdate(data []byte) ([]Account, error) {
-	doc, ps, err := decode(data, false)
-	if err != nil {
-		return nil, err
-	}
-	validate(&ps, doc.Accounts)
-	if err := ps.err(); err != nil {
-		return nil, err
-	}
-	for _, a := range doc.Accounts {
-		slices.SortStableFunc(a.FeePayments, func(x, y FeePayment) int {
-			return strings.Compare(x.Date, y.Date)
-		})
-	}
-	return doc.Accounts, nil
+	return ParseUpdateKnown(data, nil)
 }
 
 // decode reads data into a Document and lists the problems of its shape;
 // validate then checks the values. err is set only when data is not JSON.
 func decode(data []byte, withMeta bool) (Document, problems, error) {
-	if doc, ok := fastDocument(data, withMeta); ok {
-		return doc, nil, nil
+	doc, _, ps, err := decodeKnown(data, withMeta, nil)
+	return doc, ps, err
+}
+
+// decodeKnown is decode, taking accounts sent exactly as known from known;
+// trusted marks them; it may be shorter than the accounts.
+func decodeKnown(data []byte, withMeta bool, known *Known) (Document, []bool, problems, error) {
+	if doc, trusted, ok := fastDocument(data, withMeta, known); ok {
+		return doc, trusted, nil, nil
 	}
 	v, err := decodeJSON(data)
 	if err != nil {
-		return Document{}, nil, err
+		return Document{}, nil, nil, err
 	}
 	var ps problems
 	doc := ps.document(v, withMeta)
-	return doc, ps, nil
+	return doc, nil, ps, nil
 }
 
 // decodeJSON reads exactly one JSON value, keeping numbers as written.

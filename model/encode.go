@@ -10,7 +10,9 @@ import (
 // encoding/json writes for these types with HTML escaping off, except that
 // U+2028 and U+2029 stay UTF-8 (TestMarshalMatchesEncodingJSON and
 // FuzzMarshal hold it to that), without reflection.
-func appendDocument(b []byte, doc Document) []byte {
+// When spans is not nil, it gets where each account's bytes start and end:
+// account i is b[spans[2*i]:spans[2*i+1]].
+func appendDocument(b []byte, doc Document, spans []int) []byte {
 	b = append(b, `{"meta":{"unixtime":`...)
 	b = strconv.AppendInt(b, doc.Meta.Unixtime, 10)
 	b = append(b, `,"last_sha256":`...)
@@ -20,7 +22,11 @@ func appendDocument(b []byte, doc Document) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		start := len(b)
 		b = appendAccount(b, a)
+		if spans != nil {
+			spans[2*i], spans[2*i+1] = start, len(b)
+		}
 	}
 	return append(b, "]}"...)
 }

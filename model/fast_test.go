@@ -64,7 +64,7 @@ func FuzzFastDocument(f *testing.F) {
 
 func checkFastAgrees(t *testing.T, data []byte, withMeta bool) {
 	t.Helper()
-	fast, ok := fastDocument(data, withMeta)
+	fast, _, ok := fastDocument(data, withMeta, nil)
 	if !ok {
 		return
 	}
@@ -93,11 +93,11 @@ func TestFastDocumentTaken(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if _, ok := fastDocument(data, true); !ok {
+		if _, _, ok := fastDocument(data, true, nil); !ok {
 			t.Errorf("seed %d: fastDocument gave up on a sound stored version:\n%.300s", i, data)
 		}
 		body := Marshal(Document{Accounts: doc.Accounts})
-		if _, ok := fastDocument(body, false); !ok {
+		if _, _, ok := fastDocument(body, false, nil); !ok {
 			t.Errorf("seed %d: fastDocument gave up on a sound write body:\n%.300s", i, body)
 		}
 	}

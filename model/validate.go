@@ -74,30 +74,35 @@ func (ps *problems) value(w at, msg string) bool {
 // values and uniqueness across accounts. A field whose decoding already
 // failed (missing, wrong type, or inside something that is not an object)
 // is not checked again, so each fault is reported once, at its own path.
-func validate(ps *problems, accounts []Account) {
+// An account marked in trusted is known to be sound (see Known): only its
+// share in the uniqueness rules is checked.
+func validate(ps *problems, accounts []Account, trusted []bool) {
 	ok := ps.sound()
 	n := len(accounts)
 	usernames, telegrams, prefixes := make(seen, n), make(seen, n), make(seen, n)
 	ips, wgKeys, sshKeys := make(seen, n), make(seen, n), make(seen, n)
 	for i, a := range accounts {
+		// known accounts skip the per-value rules, not the claims.
+		known := i < len(trusted) && trusted[i]
 		if w := (at{account: i, field: "username"}); ok(w) &&
-			ps.value(w, checkUsername(a.Username)) {
+			(known || ps.value(w, checkUsername(a.Username))) {
 			usernames.claim(ps, accounts, w, a.Username, "username", "")
 		}
 		if w := (at{account: i, field: "telegram"}); a.Telegram != nil &&
-			ps.value(w, checkTelegram(*a.Telegram)) {
+			(known || ps.value(w, checkTelegram(*a.Telegram))) {
 			telegrams.claim(ps, accounts, w, strings.ToLower(*a.Telegram), "telegram username", "")
 		}
 		if w := (at{account: i, field: "otp_prefix"}); a.OTPPrefix != nil &&
-			ps.value(w, checkOTPPrefix(*a.OTPPrefix)) {
+			(known || ps.value(w, checkOTPPrefix(*a.OTPPrefix))) {
 			prefixes.claim(ps, accounts, w, *a.OTPPrefix, "otp prefix", "")
 		}
 		for j, v := range a.VPN {
 			e := at{account: i, list: "vpn", index: j}
-			if w := e.in("ip"); ok(w) && ps.value(w, checkVPNIP(v.IP)) {
+			if w := e.in("ip"); ok(w) && (known || ps.value(w, checkVPNIP(v.IP))) {
 				ips.claim(ps, accounts, w, v.IP, "address", v.IP)
 			}
-			if w := e.in("wg_public_key"); ok(w) && ps.value(w, checkWGKey(v.WGPublicKey)) {
+			if w := e.in("wg_public_key"); ok(w) &&
+				(known || ps.value(w, checkWGKey(v.WGPublicKey))) {
 				wgKeys.claim(ps, accounts, w, strings.TrimSuffix(v.WGPublicKey, "="), "this WireGuard key", "")
 			}
 		}
@@ -106,9 +111,14 @@ func validate(ps *problems, accounts []Account) {
 			if !ok(w) {
 				continue
 			}
-			if blob, msg := checkSSHKey(k); ps.value(w, msg) {
+			// The blob is what the claim compares, so even a known key
+			// is read (from the cache of parsed key lines).
+			if blob, msg := checkSSHKey(k); known || ps.value(w, msg) {
 				sshKeys.claim(ps, accounts, w, blob, "this SSH key", "")
 			}
+		}
+		if known {
+			continue
 		}
 		for j, f := range a.FeePayments {
 			checkPayment(ps, ok, at{account: i, list: "fee_payments", index: j}, f)

@@ -105,7 +105,7 @@ func (s *server) updateFor(r role, body []byte) (func(chain.Head) ([]model.Accou
 		}
 		return changes.apply, nil
 	}
-	accounts, err := model.ParseUpdate(body)
+	accounts, err := model.ParseUpdateKnown(body, s.store.Head().Known)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +33,9 @@ type site struct {
 	dir   string
 	store *chain.Store
 	url   string
+
+	mu       sync.Mutex
+	lastPost []byte // the body of the last POST /accounts
 }
 
 // newSite serves a copy of the folder seed, or an empty folder when seed
@@ -47,15 +51,34 @@ func newSite(tb testing.TB, seed string) *site {
 		tb.Fatalf("open store: %v", err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	srv := httptest.NewServer(server.New(server.Options{
+	h := server.New(server.Options{
 		Store:   store,
 		Keys:    server.Keys{Read: readKey, Write: writeKey, Election: electionKey},
 		Name:    "xecut",
 		MaxBody: 8 << 20,
 		Logger:  slog.New(slog.DiscardHandler),
+	})
+	s := &site{dir: dir, store: store}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/accounts" {
+			body, _ := io.ReadAll(r.Body)
+			s.mu.Lock()
+			s.lastPost = body
+			s.mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		h.ServeHTTP(w, r)
 	}))
 	tb.Cleanup(srv.Close)
-	return &site{dir: dir, store: store, url: srv.URL}
+	s.url = srv.URL
+	return s
+}
+
+// posted is the body of the last POST /accounts the page sent.
+func (s *site) posted() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastPost
 }
 
 // versions reads the chain from disk, as a consumer would.
