@@ -250,7 +250,7 @@ func (s *Store) Commit(ifMatch string, update func(Head) ([]model.Account, error
 		t = head.Doc.Meta.Unixtime + 1
 	}
 	doc := model.Document{Meta: model.Meta{Unixtime: t, LastSHA256: head.SHA256}, Accounts: accounts}
-	data, known := model.MarshalKnown(doc)
+	data, known := model.MarshalKnown(doc, head.Known)
 	sum := Sum(data)
 	v = Version{Name: FileName(t, sum), Unixtime: t, SHA256: sum, Last: head.SHA256, Size: int64(len(data))}
 	path := filepath.Join(s.dir, v.Name)

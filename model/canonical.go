@@ -10,7 +10,7 @@ import (
 // telegram or otp_prefix and [] for every empty list. The same document
 // always gives the same bytes, so its hash names it.
 func Marshal(doc Document) []byte {
-	return appendDocument(make([]byte, 0, marshalSize(doc)), doc, nil)
+	return appendDocument(make([]byte, 0, marshalSize(doc)), doc, nil, nil)
 }
 
 // marshalSize is about what the canonical bytes of doc take: what an

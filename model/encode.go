@@ -11,8 +11,10 @@ import (
 // U+2028 and U+2029 stay UTF-8 (TestMarshalMatchesEncodingJSON and
 // FuzzMarshal hold it to that), without reflection.
 // When spans is not nil, it gets where each account's bytes start and end:
-// account i is b[spans[2*i]:spans[2*i+1]].
-func appendDocument(b []byte, doc Document, spans []int) []byte {
+// account i is b[spans[2*i]:spans[2*i+1]]. account, when not nil, appends
+// the account at i in place of appendAccount, and must write the same.
+func appendDocument(b []byte, doc Document, spans []int,
+	account func(b []byte, i int, a Account) []byte) []byte {
 	b = append(b, `{"meta":{"unixtime":`...)
 	b = strconv.AppendInt(b, doc.Meta.Unixtime, 10)
 	b = append(b, `,"last_sha256":`...)
@@ -23,7 +25,11 @@ func appendDocument(b []byte, doc Document, spans []int) []byte {
 			b = append(b, ',')
 		}
 		start := len(b)
-		b = appendAccount(b, a)
+		if account != nil {
+			b = account(b, i, a)
+		} else {
+			b = appendAccount(b, a)
+		}
 		if spans != nil {
 			spans[2*i], spans[2*i+1] = start, len(b)
 		}

@@ -22,25 +22,34 @@ type Known struct {
 // ParseUpdate, or changed since only in residency, which no rule
 // constrains.
 func KnowAccounts(accounts []Account) *Known {
-	_, k := MarshalKnown(Document{Accounts: accounts})
+	_, k := MarshalKnown(Document{Accounts: accounts}, nil)
 	return k
 }
 
 // MarshalKnown is Marshal, and also returns the document's accounts as
 // Known (see KnowAccounts for what they must be), whose bytes are those of
-// the document. An account whose fee payments are not in date order is
-// not taken as known, because ParseUpdate would return it sorted.
-func MarshalKnown(doc Document) ([]byte, *Known) {
-	spans := make([]int, 2*len(doc.Accounts))
-	data := appendDocument(make([]byte, 0, marshalSize(doc)), doc, spans)
-	k := &Known{accounts: doc.Accounts, raw: make([][]byte, len(doc.Accounts))}
+// the document. An account equal to the one prev knows at the same place
+// is copied from prev's bytes instead of encoded again; prev may be nil.
+// An account whose fee payments are not in date order is not taken as
+// known, because ParseUpdate would return it sorted.
+func MarshalKnown(doc Document, prev *Known) ([]byte, *Known) {
+	n := len(doc.Accounts)
+	spans := make([]int, 2*n)
+	b := make([]byte, 0, marshalSize(doc))
+	b = appendDocument(b, doc, spans, func(b []byte, i int, a Account) []byte {
+		if prev != nil && i < len(prev.raw) && prev.raw[i] != nil && sameAccount(a, prev.accounts[i]) {
+			return append(b, prev.raw[i]...)
+		}
+		return appendAccount(b, a)
+	})
+	k := &Known{accounts: doc.Accounts, raw: make([][]byte, n)}
 	for i, a := range doc.Accounts {
 		if slices.IsSortedFunc(a.FeePayments, byDate) {
 			start, end := spans[2*i], spans[2*i+1]
-			k.raw[i] = data[start:end:end]
+			k.raw[i] = b[start:end:end]
 		}
 	}
-	return data, k
+	return b, k
 }
 
 // byDate orders fee payments as they are stored.

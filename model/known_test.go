@@ -71,6 +71,13 @@ func checkKnownAgrees(t *testing.T, data, knownDoc []byte) {
 		t.Fatalf("ParseUpdateKnown(%q) = %s\nParseUpdate = %s", data,
 			Marshal(Document{Accounts: got}), Marshal(Document{Accounts: want}))
 	}
+	if gotErr == nil {
+		// What the store writes next, with what it knows now.
+		doc := Document{Meta: Meta{Unixtime: 7, LastSHA256: zeros}, Accounts: got}
+		if data, _ := MarshalKnown(doc, KnowAccounts(accounts)); !bytes.Equal(data, Marshal(doc)) {
+			t.Fatalf("MarshalKnown(%q) = %s\nMarshal = %s", data, data, Marshal(doc))
+		}
+	}
 	if after := Marshal(Document{Accounts: accounts}); !bytes.Equal(before, after) {
 		t.Fatalf("ParseUpdateKnown(%q) changed the known accounts:\n%s\nto\n%s", data, before, after)
 	}
