@@ -75,6 +75,7 @@ func runPost(args []string) error {
 	figure("echo.p99_ms", ms(percentile(echoes, 99)))
 	figure("write.p50_ms", ms(percentile(writes, 50)))
 	figure("write.p99_ms", ms(percentile(writes, 99)))
+	figure("post.p50_ratio", fmt.Sprintf("%.2f", float64(percentile(posts, 50))/float64(percentile(writes, 50))))
 	figure("post.p99_ratio", fmt.Sprintf("%.2f", float64(percentile(posts, 99))/float64(percentile(writes, 99))))
 	return nil
 }
