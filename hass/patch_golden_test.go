@@ -203,9 +203,20 @@ func setUIDMap(doc any, m []Pair) {
 	}
 }
 
+// replaceKey sets every key named key under v to to. yaml.v3 decodes a
+// mapping whose keys are not all plain strings (a tagged key, say) as
+// map[any]any, so both kinds are walked.
 func replaceKey(v any, key string, to any) {
 	switch x := v.(type) {
 	case map[string]any:
+		for k, c := range x {
+			if k == key {
+				x[k] = to
+				continue
+			}
+			replaceKey(c, key, to)
+		}
+	case map[any]any:
 		for k, c := range x {
 			if k == key {
 				x[k] = to
@@ -228,6 +239,13 @@ func decodedUIDMap(tb testing.TB, src []byte) any {
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
+			for k, c := range x {
+				if k == "uid_map" {
+					found = append(found, c)
+				}
+				walk(c)
+			}
+		case map[any]any:
 			for k, c := range x {
 				if k == "uid_map" {
 					found = append(found, c)
