@@ -167,21 +167,37 @@ func splice(src []byte, lines []span, b block, m []Pair) []byte {
 			if i == len(m)-1 {
 				end = lastEOL
 			}
-			nb.WriteString(entryPad + quote(p.Prefix) + ": " + quote(p.Telegram) + end)
+			line, _ := Entry(p) // checkPairs let only writable pairs through
+			nb.WriteString(entryPad + line + end)
 		}
 	}
 	nb.Write(src[lines[b.last].next:])
 	return nb.Bytes()
 }
 
-// quote writes s as a single-quoted YAML scalar, which every YAML version
-// reads as a string: 0123 stays 0123 and yes stays yes.
+// Entry is p as one line of a uid_map block: prefix and Telegram name as
+// single-quoted YAML scalars, which every YAML version reads as strings
+// (0123 stays 0123 and yes stays yes). ok is false when p cannot be
+// written so: a value holds a line break, a control character or invalid
+// UTF-8, or the prefix is too long for a one-line key.
+func Entry(p Pair) (line string, ok bool) {
+	key, value := quote(p.Prefix), quote(p.Telegram)
+	if !writable(p.Prefix) || !writable(p.Telegram) || utf8.RuneCountInString(key) > maxKey {
+		return "", false
+	}
+	return key + ": " + value, true
+}
+
+// maxKey is the longest a one-line YAML key may be, quotes included: YAML
+// 1.1 and 1.2 both cap an implicit key at 1024 characters, and the
+// readers enforce it. The model keeps OTP prefixes far shorter.
+const maxKey = 1000
+
 func quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-// checkPairs refuses what quote cannot write on one line, and a prefix
-// given twice.
+// checkPairs refuses what Entry cannot write, and a prefix given twice.
 func checkPairs(m []Pair) error {
 	seen := make(map[string]bool, len(m))
 	for _, p := range m {
@@ -189,11 +205,9 @@ func checkPairs(m []Pair) error {
 			return fmt.Errorf("%w: prefix %q is given twice", ErrBadEntry, p.Prefix)
 		}
 		seen[p.Prefix] = true
-		for _, s := range []string{p.Prefix, p.Telegram} {
-			if !writable(s) {
-				return fmt.Errorf("%w: %q holds a line break, a control character or invalid UTF-8",
-					ErrBadEntry, s)
-			}
+		if _, ok := Entry(p); !ok {
+			return fmt.Errorf("%w: %.80q holds a line break, a control character or invalid UTF-8, "+
+				"or is too long for a YAML key", ErrBadEntry, p.Prefix+": "+p.Telegram)
 		}
 	}
 	return nil

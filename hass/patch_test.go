@@ -182,6 +182,8 @@ func TestPatchErrors(t *testing.T) {
 		{name: "prefix given twice", in: ok, m: []Pair{{"1", "a"}, {"1", "b"}}, wantErr: ErrBadEntry},
 		{name: "line break in a name", in: ok, m: []Pair{{"1", "a\nb: c"}}, wantErr: ErrBadEntry},
 		{name: "invalid UTF-8", in: ok, m: []Pair{{"1", "\xff"}}, wantErr: ErrBadEntry},
+		{name: "prefix too long for a YAML key", in: ok, m: []Pair{{strings.Repeat("1", 999), "a"}},
+			wantErr: ErrBadEntry, wantMsg: "too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,6 +54,11 @@ var Currencies = []string{"RSD", "EUR", "USD", "RUB", "ETH", "BTC"}
 // OTPSymbols are the keys of the door keypad that an OTP prefix may use.
 const OTPSymbols = "0123456789PTMBOSLA"
 
+// MaxOTPPrefix is the most symbols an OTP prefix may have: far more than
+// anyone types before a code on a keypad, and short enough for every
+// consumer (a YAML key on one line may not pass 1024 characters).
+const MaxOTPPrefix = 32
+
 // Name returns the account's Telegram username when it has one, else its
 // username: the name consumers show for it.
 func (a Account) Name() string {

@@ -179,6 +179,8 @@ func checkOTPPrefix(s string) string {
 		return "may use only the symbols " + OTPSymbols
 	case s[0] == 'P':
 		return "must not start with P"
+	case len(s) > MaxOTPPrefix:
+		return fmt.Sprintf("must have at most %d symbols, got %d", MaxOTPPrefix, len(s))
 	}
 	return ""
 }

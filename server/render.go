@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/xecut/resident/hass"
 	"github.com/xecut/resident/model"
 )
 
@@ -51,11 +52,15 @@ func renderOTPMap(accounts []model.Account, bad flawedSet) string {
 			continue
 		}
 		if bad.has(model.Path{"accounts", i, "otp_prefix"}) ||
-			bad.has(model.Path{"accounts", i, "telegram"}) ||
-			!printable(*a.OTPPrefix, *a.Telegram) {
+			bad.has(model.Path{"accounts", i, "telegram"}) {
 			continue
 		}
-		b.WriteString("\n" + otpIndent + "  " + quote(*a.OTPPrefix) + ": " + quote(*a.Telegram))
+		// The same lines update-telegram-ids writes into automations.yaml.
+		line, ok := hass.Entry(hass.Pair{Prefix: *a.OTPPrefix, Telegram: *a.Telegram})
+		if !ok {
+			continue
+		}
+		b.WriteString("\n" + otpIndent + "  " + line)
 		n++
 	}
 	if n == 0 {
@@ -63,10 +68,6 @@ func renderOTPMap(accounts []model.Account, bad flawedSet) string {
 	}
 	b.WriteString("\n")
 	return b.String()
-}
-
-func quote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // printable tells whether every value is valid UTF-8 free of line

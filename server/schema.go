@@ -64,6 +64,7 @@ var fieldRules = map[string]func(*openapi3.Schema){
 	},
 	"otp_prefix": func(s *openapi3.Schema) {
 		s.Pattern = "^[0-9TMBOSLA][" + model.OTPSymbols + "]*$"
+		s.MaxLength = openapi3.Uint64Ptr(model.MaxOTPPrefix)
 		s.Description = "Door code prefix, null for none; unique."
 	},
 	"ip": func(s *openapi3.Schema) {
