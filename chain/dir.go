@@ -77,14 +77,21 @@ func readEntry(dir string, e os.DirEntry, buf *bytes.Buffer) (Version, error) {
 	if !e.Type().IsRegular() {
 		return Version{}, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: "not a regular file"}
 	}
-	buf.Reset()
-	f, err := os.Open(filepath.Join(dir, e.Name()))
-	if err == nil {
-		_, err = buf.ReadFrom(f)
-		f.Close()
-	}
-	if err != nil {
+	if err := readFileInto(buf, filepath.Join(dir, e.Name())); err != nil {
 		return Version{}, &Problem{File: e.Name(), Kind: KindUnreadFile, Detail: err.Error()}
 	}
 	return ReadVersion(e.Name(), buf.Bytes())
+}
+
+// readFileInto reads the file at path into buf, replacing what buf held,
+// so that reading many files grows one buffer instead of making many.
+func readFileInto(buf *bytes.Buffer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf.Reset()
+	_, err = buf.ReadFrom(f)
+	return err
 }

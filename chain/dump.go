@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 )
 
@@ -23,7 +22,7 @@ func (s *Store) WriteDump(w io.Writer, vs []Version) error {
 	enc.SetEscapeHTML(false)
 	bw.WriteByte('{')
 	for i, v := range vs {
-		if err := s.readInto(&file, v); err != nil {
+		if err := readFileInto(&file, filepath.Join(s.dir, v.Name)); err != nil {
 			return fmt.Errorf("read %s: %w", v.Name, err)
 		}
 		out.Reset()
@@ -48,18 +47,6 @@ func (s *Store) WriteDump(w io.Writer, vs []Version) error {
 func encodeString(enc *json.Encoder, out *bytes.Buffer, s string) {
 	enc.Encode(s)
 	out.Truncate(out.Len() - 1)
-}
-
-// readInto reads the file of v into buf, replacing what buf held.
-func (s *Store) readInto(buf *bytes.Buffer, v Version) error {
-	f, err := os.Open(filepath.Join(s.dir, v.Name))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	buf.Reset()
-	_, err = buf.ReadFrom(f)
-	return err
 }
 
 // ReadDump decodes a dump, handing each entry to fn in the order the server

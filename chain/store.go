@@ -220,11 +220,6 @@ func find(index []entry, sum string) (int, bool) {
 	return 0, false
 }
 
-// ReadFile returns the bytes of a version of this store.
-func (s *Store) ReadFile(v Version) ([]byte, error) {
-	return os.ReadFile(filepath.Join(s.dir, v.Name))
-}
-
 // Commit writes a new version. update gets the current head and returns the
 // accounts of the next version: sound ones, as model.ParseUpdate returns
 // them, or the head's changed in residency only. When they equal the
