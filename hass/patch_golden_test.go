@@ -209,21 +209,9 @@ func setUIDMap(doc any, m []Pair) {
 func replaceKey(v any, key string, to any) {
 	switch x := v.(type) {
 	case map[string]any:
-		for k, c := range x {
-			if k == key {
-				x[k] = to
-				continue
-			}
-			replaceKey(c, key, to)
-		}
+		replaceIn(x, key, to)
 	case map[any]any:
-		for k, c := range x {
-			if k == key {
-				x[k] = to
-				continue
-			}
-			replaceKey(c, key, to)
-		}
+		replaceIn(x, key, to)
 	case []any:
 		for _, c := range x {
 			replaceKey(c, key, to)
@@ -231,36 +219,47 @@ func replaceKey(v any, key string, to any) {
 	}
 }
 
+func replaceIn[K comparable](x map[K]any, key string, to any) {
+	for k, c := range x {
+		if any(k) == any(key) {
+			x[k] = to
+			continue
+		}
+		replaceKey(c, key, to)
+	}
+}
+
+// findKey appends to found the value of every key named key under v, of
+// either kind of mapping, as replaceKey walks them.
+func findKey(v any, key string, found *[]any) {
+	switch x := v.(type) {
+	case map[string]any:
+		findIn(x, key, found)
+	case map[any]any:
+		findIn(x, key, found)
+	case []any:
+		for _, c := range x {
+			findKey(c, key, found)
+		}
+	}
+}
+
+func findIn[K comparable](x map[K]any, key string, found *[]any) {
+	for k, c := range x {
+		if any(k) == any(key) {
+			*found = append(*found, c)
+		}
+		findKey(c, key, found)
+	}
+}
+
 // decodedUIDMap returns the uid_map of the test alias as yaml.v3 decodes it.
 func decodedUIDMap(tb testing.TB, src []byte) any {
 	tb.Helper()
 	var found []any
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, c := range x {
-				if k == "uid_map" {
-					found = append(found, c)
-				}
-				walk(c)
-			}
-		case map[any]any:
-			for k, c := range x {
-				if k == "uid_map" {
-					found = append(found, c)
-				}
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
 	for _, item := range decodeAll(tb, src).([]any) {
 		if a, ok := item.(map[string]any); ok && a["alias"] == alias {
-			walk(a)
+			findKey(a, "uid_map", &found)
 		}
 	}
 	if len(found) != 1 {
